@@ -1,0 +1,306 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ClcClass(models.Model):
+    """One node of the Chinese Library Classification table (中图法)."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("正式类目")
+        ALTERNATIVE = "alternative", _("交替类目")
+        DISCONTINUED = "discontinued", _("停用/概括类目")
+        RANGE = "range", _("类目范围")
+
+    code = models.CharField(_("分类号"), max_length=40, primary_key=True)
+    name = models.CharField(_("类名"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上位类"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    level = models.PositiveSmallIntegerField(_("层级"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.NORMAL)
+    sort_key = models.CharField(_("排序键"), max_length=120, db_index=True)
+
+    class Meta:
+        verbose_name = _("中图法类目")
+        verbose_name_plural = _("中图法类目")
+        ordering = ["sort_key"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Location(models.Model):
+    """A place where copies stand (书库, 阅览室, 班级图书角 ...): a managed list."""
+
+    name = models.CharField(_("馆藏地点"), max_length=60, unique=True)
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    is_lendable = models.BooleanField(_("可外借"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("馆藏地点")
+        verbose_name_plural = _("馆藏地点")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReaderLevel(models.TextChoices):
+    LOWER = "lower", _("低年级")
+    MIDDLE = "middle", _("中年级")
+    UPPER = "upper", _("高年级")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+    TEACHER = "teacher", _("教师用书")
+
+
+class Record(models.Model):
+    """A bibliographic record (种): one title/edition."""
+
+    title = models.CharField(_("正题名"), max_length=300)
+    other_title = models.CharField(_("其他题名/副题名"), max_length=300, blank=True)
+    series = models.CharField(_("丛编"), max_length=300, blank=True)
+    volume = models.CharField(_("分册/卷次"), max_length=60, blank=True)
+    edition = models.CharField(_("版本"), max_length=100, blank=True)
+    responsibility = models.CharField(_("责任说明"), max_length=300, blank=True)
+    authors = models.CharField(_("著者"), max_length=300, blank=True, help_text=_("多个著者以分号分隔"))
+    publisher = models.CharField(_("出版者"), max_length=200, blank=True)
+    pub_place = models.CharField(_("出版地"), max_length=100, blank=True)
+    pub_year = models.PositiveSmallIntegerField(_("出版年"), null=True, blank=True)
+    pages = models.CharField(_("页数"), max_length=60, blank=True)
+    price = models.DecimalField(
+        _("定价"), max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True, help_text=_("规范化为 ISBN-13"))
+    clc = models.CharField(_("中图法分类号"), max_length=60, blank=True, db_index=True)
+    clc_edition = models.PositiveSmallIntegerField(_("分类法版次"), default=4)
+    clc_base = models.CharField(_("基本大类"), max_length=2, blank=True, db_index=True)
+    book_number = models.CharField(_("书次号（种次号）"), max_length=40, blank=True)
+    call_number = models.CharField(_("索书号"), max_length=100, blank=True, db_index=True)
+    shelf_key = models.CharField(_("排架键"), max_length=200, blank=True, db_index=True)
+    subjects = models.CharField(_("主题词"), max_length=300, blank=True)
+    summary = models.TextField(_("提要"), blank=True)
+    language = models.CharField(_("语种"), max_length=3, default="chi")
+    reader_level = models.CharField(_("适读对象"), max_length=20, choices=ReaderLevel.choices, blank=True)
+    cover = models.ImageField(_("封面"), upload_to="covers/", blank=True)
+    # Kept by catalog.services in the same transaction as the record (search, 查重).
+    title_normalized = models.CharField(_("规范题名"), max_length=300, blank=True, db_index=True)
+    first_author_normalized = models.CharField(_("规范第一著者"), max_length=200, blank=True)
+    title_pinyin = models.CharField(_("题名拼音"), max_length=600, blank=True)
+    title_initials = models.CharField(_("题名拼音首字母"), max_length=300, blank=True)
+    search_document = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("编目时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编目员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("书目")
+        verbose_name_plural = _("书目")
+        indexes = [GinIndex(fields=["search_document"], name="catalog_record_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0), name="catalog_record_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AcquisitionBatch(models.Model):
+    """总括登记: a delivery of new books checked in (验收)."""
+
+    number = models.CharField(_("批次号"), max_length=40, unique=True)
+    received_on = models.DateField(_("验收日期"))
+    supplier = models.CharField(_("供应商"), max_length=200, blank=True)
+    invoice_number = models.CharField(_("发票号"), max_length=60, blank=True)
+    invoice_total = models.DecimalField(_("发票金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=20, default="purchase")
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("验收批次")
+        verbose_name_plural = _("验收批次")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WithdrawalReason(models.TextChoices):
+    DAMAGED = "damaged", _("破损")
+    OUTDATED = "outdated", _("内容陈旧")
+    SURPLUS = "surplus", _("复本过多")
+    LOST = "lost", _("遗失")
+    UNSUITABLE = "unsuitable", _("内容不适宜")
+
+
+class WithdrawalBatch(models.Model):
+    """注销批次: copies written off together, with a printable 清册."""
+
+    number = models.CharField(_("注销批次号"), max_length=40, unique=True)
+    withdrawn_on = models.DateField(_("注销日期"))
+    reason = models.CharField(_("注销原因"), max_length=20, choices=WithdrawalReason.choices)
+    approver = models.CharField(_("审批人"), max_length=60, blank=True)
+    disposal = models.CharField(_("处置方式"), max_length=60, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("注销批次")
+        verbose_name_plural = _("注销批次")
+        ordering = ["-withdrawn_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CopyStatus(models.TextChoices):
+    ON_SHELF = "on_shelf", _("在架")
+    ON_LOAN = "on_loan", _("借出")
+    ON_HOLD = "on_hold", _("预约保留")
+    REPAIR = "repair", _("修补中")
+    LOST = "lost", _("遗失")
+    WITHDRAWN = "withdrawn", _("剔除")
+
+
+class CopySource(models.TextChoices):
+    PURCHASE = "purchase", _("采购")
+    DONATION = "donation", _("捐赠")
+    TRANSFER = "transfer", _("调拨")
+
+
+class Copy(models.Model):
+    """A copy (册) with its accession number, which is also its barcode (登记号)."""
+
+    barcode = models.CharField(_("登记号/条码"), max_length=32, unique=True)
+    record = models.ForeignKey(Record, verbose_name=_("书目"), on_delete=models.PROTECT, related_name="copies")
+    location = models.ForeignKey(Location, verbose_name=_("馆藏地点"), on_delete=models.PROTECT, related_name="copies")
+    price = models.DecimalField(_("价格"), max_digits=9, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=CopySource.choices, default=CopySource.PURCHASE)
+    batch = models.ForeignKey(
+        AcquisitionBatch,
+        verbose_name=_("验收批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="copies",
+    )
+    acquired_on = models.DateField(_("入藏日期"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CopyStatus.choices, default=CopyStatus.ON_SHELF, db_index=True
+    )
+    volume_label = models.CharField(_("卷册"), max_length=40, blank=True)
+    notes = models.CharField(_("备注"), max_length=300, blank=True)
+    withdrawal = models.ForeignKey(
+        WithdrawalBatch,
+        verbose_name=_("注销批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="copies",
+    )
+    withdrawn_on = models.DateField(_("注销日期"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("注销原因"), max_length=20, choices=WithdrawalReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("馆藏复本")
+        verbose_name_plural = _("馆藏复本")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(status__in=["withdrawn", "lost"]),
+                name="catalog_copy_withdrawn_has_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["record", "status"], name="catalog_copy_record_status")]
+
+    def __str__(self) -> str:
+        return self.barcode
+
+    @property
+    def in_collection(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class CopyStatusChange(models.Model):
+    """Append-only history of a copy's status: who changed it, when and why."""
+
+    copy = models.ForeignKey(Copy, verbose_name=_("复本"), on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=CopyStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=CopyStatus.choices)
+    changed_at = models.DateTimeField(_("时间"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("复本状态变更")
+        verbose_name_plural = _("复本状态变更")
+        ordering = ["-changed_at", "-id"]
+
+
+class BookNumberCounter(models.Model):
+    """The last 种次号 given within one class number (种次号库). Locked row per class number."""
+
+    clc = models.CharField(_("分类号"), max_length=60, primary_key=True)
+    last_number = models.PositiveIntegerField(_("已用最大种次号"), default=0)
+
+    class Meta:
+        verbose_name = _("种次号")
+        verbose_name_plural = _("种次号")
+
+
+class BarcodeSequence(models.Model):
+    """The accession-number sequence: prefix + zero-padded running number (e.g. A0012345)."""
+
+    name = models.CharField(_("名称"), max_length=30, unique=True, default="default")
+    prefix = models.CharField(_("前缀"), max_length=10, blank=True, default="A")
+    width = models.PositiveSmallIntegerField(_("数字位数"), default=7)
+    next_value = models.PositiveBigIntegerField(_("下一个号码"), default=1)
+
+    class Meta:
+        verbose_name = _("登记号序列")
+        verbose_name_plural = _("登记号序列")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{str(self.next_value).zfill(self.width)}"

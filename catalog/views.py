@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def opac(request):
+    return render(request, "catalog/opac.html", {})

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_roles(sender, **kwargs):
+    from library.roles import ensure_roles
+
+    ensure_roles()
+
+
+class LibraryConfig(AppConfig):
+    name = "library"
+    verbose_name = _("系统")
+
+    def ready(self):
+        # After every app migrates, so the groups also get permissions of models created later.
+        post_migrate.connect(_ensure_roles, dispatch_uid="library_ensure_roles")
+        from library import checks  # noqa: F401  (registers the database encoding check)

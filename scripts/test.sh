@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make test: install everything, start a throwaway PostgreSQL (unless DATABASE_URL is set),
+# run lint, migration check and the whole pytest suite (browser tests included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/system-deps.sh postgresql gettext chromium
+scripts/venv.sh
+py=.venv/bin/python
+started=""
+if [ -z "${DATABASE_URL:-}" ]; then
+  dir=$(mktemp -d /tmp/library-test-pg.XXXXXX)
+  chmod 755 "$dir"
+  port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  scripts/pg.sh start "$dir/data" "$port"
+  export DATABASE_URL=$(scripts/pg.sh url "$dir/data" "$port")
+  started="$dir"
+  cleanup() { scripts/pg.sh stop "$started/data"; rm -rf "$started"; }
+  trap cleanup EXIT
+fi
+export DJANGO_TEST=1
+.venv/bin/ruff check .
+$py manage.py compilemessages --ignore=.venv -v 0
+$py manage.py makemigrations --check --dry-run -v 0
+.venv/bin/pytest "$@"
