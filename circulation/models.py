@@ -439,6 +439,7 @@ class CirculationEvent(models.Model):
         CARD_CANCELLED = "card_cancelled", _("注销借书证")
         COMPENSATION = "compensation", _("赔偿登记")
         COMPENSATION_SETTLED = "compensation_settled", _("赔偿处理")
+        ROLLOVER = "rollover", _("学年升级")
 
     action = models.CharField(_("操作"), max_length=24, choices=Action.choices, db_index=True)
     at = models.DateTimeField(_("时间"), db_index=True)
