@@ -39,3 +39,8 @@ def test_right_password_logs_in_and_goes_home(client, librarian):
     response = client.post(reverse("login"), {"username": "librarian1", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录书香图书馆" in response.content.decode()
