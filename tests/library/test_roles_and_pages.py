@@ -90,3 +90,13 @@ def test_healthz_answers_with_a_database_round_trip(client, django_assert_num_qu
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True}
+
+
+def test_server_error_page_is_chinese_and_shows_no_traceback(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "系统出现错误" in html
+    assert "Traceback" not in html
