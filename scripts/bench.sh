@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: build the large dataset once in a private cluster (.pgbench/, port 54339; or the
+# database in BENCH_DATABASE_URL) and run every benchmark under bench/, printing their figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/system-deps.sh postgresql gettext
+scripts/venv.sh
+if [ -z "${BENCH_DATABASE_URL:-}" ]; then
+  scripts/pg.sh start .pgbench 54339
+  BENCH_DATABASE_URL=$(scripts/pg.sh url .pgbench 54339)
+fi
+export DATABASE_URL=$BENCH_DATABASE_URL DJANGO_TEST=1
+py=.venv/bin/python
+$py manage.py compilemessages --ignore=.venv -v 0
+$py manage.py migrate --no-input -v 0
+# One shared dataset: 3,000 readers, 60,000 titles, 100,000 copies, 6 terms of loans (built once).
+$py manage.py load_demo --if-empty --students 3000 --titles 60000 --copies 100000 --terms 6
+for script in bench/*_bench.py; do
+  echo "== $script"
+  $py "$script"
+done
