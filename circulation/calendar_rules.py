@@ -75,10 +75,16 @@ def due_date_for(
     if term is False:
         term = term_on(start)
     cal = load_calendar(start, raw + timedelta(days=SEARCH_DAYS), settings)
+    return compute_due(cal, start, days, term.end if term is not None else None, allow_vacation=allow_vacation)
+
+
+def compute_due(cal: Calendar, start: date, days: int, term_end: date | None, *, allow_vacation: bool = False) -> date:
+    """The rule itself, on an already loaded calendar (also used by the demo data builder)."""
+    raw = start + timedelta(days=days)
     due = cal.next_open(raw) or raw
-    if term is not None and not allow_vacation and due > term.end:
+    if term_end is not None and not allow_vacation and due > term_end:
         # Back before the vacation: the last open day of the term (not before the loan day).
-        due = cal.previous_open(term.end, not_before=start) or term.end
+        due = cal.previous_open(term_end, not_before=start) or term_end
     return due
 
 

@@ -72,7 +72,9 @@ def policy_for(reader: Reader, day: date, policies: list[LoanPolicy] | None = No
         if score > best_score:
             best, best_score = p, score
     if best is None:
-        raise exc.NoPolicy(_("没有适用于“%(kind)s”读者的借阅规则，请先设置借阅规则。") % {"kind": reader.get_kind_display()})
+        raise exc.NoPolicy(
+            _("没有适用于“%(kind)s”读者的借阅规则，请先设置借阅规则。") % {"kind": reader.get_kind_display()}
+        )
     return best
 
 
@@ -80,12 +82,14 @@ def _reader_with_state(reader_id: int, today: date, *, lock: bool):
     """The reader with the figures the loan rules need, in one query (and locked when asked)."""
     open_loans = Loan.objects.filter(reader=OuterRef("pk"), returned_at__isnull=True)
     qs = Reader.objects.select_related("school_class").annotate(
-        n_open=Coalesce(
-            Subquery(open_loans.order_by().values("reader").annotate(c=Count("pk")).values("c")[:1]), 0
-        ),
+        n_open=Coalesce(Subquery(open_loans.order_by().values("reader").annotate(c=Count("pk")).values("c")[:1]), 0),
         n_overdue=Coalesce(
             Subquery(
-                open_loans.filter(due_date__lt=today).order_by().values("reader").annotate(c=Count("pk")).values("c")[:1]
+                open_loans.filter(due_date__lt=today)
+                .order_by()
+                .values("reader")
+                .annotate(c=Count("pk"))
+                .values("c")[:1]
             ),
             0,
         ),
@@ -149,7 +153,8 @@ def _copy_refusal(copy: Copy, reader: Reader, by, hold: Hold | None) -> exc.Circ
         return exc.CopyNotAvailable(_("《%(title)s》已注销（剔除或遗失），不能借出。") % {"title": copy.record.title})
     if not copy.location.is_lendable:
         return exc.CopyNotAvailable(
-            _("《%(title)s》属于“%(loc)s”，只供阅览，不外借。") % {"title": copy.record.title, "loc": copy.location.name}
+            _("《%(title)s》属于“%(loc)s”，只供阅览，不外借。")
+            % {"title": copy.record.title, "loc": copy.location.name}
         )
     return None
 
@@ -259,7 +264,8 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
         )
         if loan is None:
             raise exc.NotOnLoan(
-                _("《%(title)s》（%(code)s）没有借出记录，无需归还。") % {"title": copy.record.title, "code": copy.barcode}
+                _("《%(title)s》（%(code)s）没有借出记录，无需归还。")
+                % {"title": copy.record.title, "code": copy.barcode}
             )
         loan.returned_at = max(now, loan.checked_out_at)
         loan.returned_by = _user(by)
@@ -518,6 +524,14 @@ def card_cancel(*, card: LibraryCard, by=None, now: datetime | None = None) -> L
         return card
 
 
+def write_off(copy: Copy, *, reason: str, by=None, now=None, note: str = "") -> None:
+    """copy_write_off, with the status changed first: catalog_copy_withdrawn_has_status is checked
+    on every UPDATE, and copy_write_off saves withdrawn_on before it changes the status."""
+    to_status = CopyStatus.LOST if reason == "lost" else CopyStatus.WITHDRAWN
+    copy_change_status(copy, to_status, by=by, now=now, note=note)
+    copy_write_off(copy, reason=reason, by=by, now=now, note=note)
+
+
 # --- compensation ----------------------------------------------------------------------------
 
 
@@ -591,9 +605,9 @@ def compensation_report(
         )
         label = Compensation.Kind(kind).label
         if kind == Compensation.Kind.LOST:
-            copy_write_off(copy, reason="lost", by=_user(by), now=now, note=_("读者遗失：%(n)s") % {"n": reader.name})
+            write_off(copy, reason="lost", by=_user(by), now=now, note=_("读者遗失：%(n)s") % {"n": reader.name})
         elif copy_action == "withdraw":
-            copy_write_off(copy, reason="damaged", by=_user(by), now=now, note=str(label))
+            write_off(copy, reason="damaged", by=_user(by), now=now, note=str(label))
         elif copy_action == "repair":
             copy_change_status(copy, CopyStatus.REPAIR, by=_user(by), now=now, note=str(label))
         else:
@@ -628,8 +642,10 @@ def compensation_settle(
     if status not in (Compensation.Status.PAID, Compensation.Status.REPLACED, Compensation.Status.WAIVED):
         raise exc.CompensationError(_("请选择处理方式。"))
     with transaction.atomic():
-        comp = Compensation.objects.select_for_update(of=("self",)).select_related("reader", "copy").get(
-            pk=compensation.pk
+        comp = (
+            Compensation.objects.select_for_update(of=("self",))
+            .select_related("reader", "copy")
+            .get(pk=compensation.pk)
         )
         if comp.status != Compensation.Status.UNPAID:
             raise exc.CompensationError(_("该赔偿已处理。"))

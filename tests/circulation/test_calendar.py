@@ -1,0 +1,63 @@
+from datetime import date
+
+import pytest
+
+from circulation.calendar_rules import due_date_for, hold_expiry
+from circulation.models import CirculationSettings, ClosedDay, OpenDay, Term
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def term1(db):
+    return Term.objects.create(name="T1", school_year=2025, number=1, start=date(2025, 9, 1), end=date(2026, 1, 20))
+
+
+def test_plain_due_date_is_loan_days_later_on_a_weekday(term1):
+    # 2025-11-12 (Wed) + 14 days = 2025-11-26 (Wed)
+    assert due_date_for(date(2025, 11, 12), 14) == date(2025, 11, 26)
+
+
+def test_due_date_on_a_weekend_moves_to_monday(term1):
+    # 2025-11-08 is a Saturday
+    assert due_date_for(date(2025, 10, 25), 14) == date(2025, 11, 10)
+
+
+def test_weekends_can_be_open(term1):
+    settings = CirculationSettings.current()
+    settings.weekends_closed = False
+    settings.save()
+    assert due_date_for(date(2025, 10, 25), 14) == date(2025, 11, 8)
+
+
+def test_closed_days_are_skipped(term1):
+    ClosedDay.objects.bulk_create([ClosedDay(day=date(2025, 11, 26)), ClosedDay(day=date(2025, 11, 27))])
+    assert due_date_for(date(2025, 11, 12), 14) == date(2025, 11, 28)
+
+
+def test_a_weekend_working_day_is_open(term1):
+    OpenDay.objects.create(day=date(2025, 11, 8), reason="调休")
+    assert due_date_for(date(2025, 10, 25), 14) == date(2025, 11, 8)
+
+
+def test_due_date_never_after_term_end(term1):
+    # 2026-01-10 + 14 = 01-24, after the term's last day (Tue 01-20)
+    assert due_date_for(date(2026, 1, 10), 14) == date(2026, 1, 20)
+
+
+def test_term_end_on_a_closed_day_moves_back_to_the_last_open_day(term1):
+    ClosedDay.objects.create(day=date(2026, 1, 20))
+    assert due_date_for(date(2026, 1, 10), 14) == date(2026, 1, 19)
+
+
+def test_vacation_loan_may_run_past_term_end(term1):
+    assert due_date_for(date(2026, 1, 10), 30, allow_vacation=True) == date(2026, 2, 9)
+
+
+def test_outside_a_term_there_is_no_term_limit():
+    assert due_date_for(date(2025, 8, 1), 14) == date(2025, 8, 15)
+
+
+def test_hold_expiry_counts_open_days(term1):
+    # Friday + 3 open days -> Wednesday
+    assert hold_expiry(date(2025, 11, 14), 3) == date(2025, 11, 19)
