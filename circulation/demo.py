@@ -354,15 +354,18 @@ class History:
         if not candidates:
             return 0
         n = max(3, self.loan_rows // 1500)
-        picked = rng.sample(candidates, min(n, len(candidates)))
+        rng.shuffle(candidates)
         settings = CirculationSettings.current()
         librarian = self.staff[0]
         used_copies, count = set(), 0
-        for loan_pk, copy_pk, reader_pk, returned_at in picked:
+        for loan_pk, copy_pk, reader_pk, returned_at in candidates:
+            if count >= n:
+                break
             if copy_pk in used_copies:
                 continue
             copy = Copy.objects.select_related("record").get(pk=copy_pk)
-            if copy.status != CopyStatus.ON_SHELF:
+            # Only the copy's last loan can end in loss or damage.
+            if copy.status != CopyStatus.ON_SHELF or Loan.objects.filter(copy=copy, pk__gt=loan_pk).exists():
                 continue
             used_copies.add(copy_pk)
             kind = rng.choice(["lost", "lost", "severe", "soiled", "minor"])
