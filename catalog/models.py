@@ -97,6 +97,8 @@ class Record(models.Model):
     first_author_normalized = models.CharField(_("规范第一著者"), max_length=200, blank=True)
     title_pinyin = models.CharField(_("题名拼音"), max_length=600, blank=True)
     title_initials = models.CharField(_("题名拼音首字母"), max_length=300, blank=True)
+    # Space-separated lexemes made by catalog.textsearch; a trigger turns them into search_document.
+    search_text = models.TextField(_("检索词"), blank=True, default="", editable=False)
     search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("编目时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -304,3 +306,33 @@ class BarcodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}{str(self.next_value).zfill(self.width)}"
+
+
+class ImportLog(models.Model):
+    """One imported file (Excel or MARC): its hash makes importing the same file twice a no-op."""
+
+    class Kind(models.TextChoices):
+        EXCEL = "excel", _("Excel")
+        CNMARC = "cnmarc", _("CNMARC")
+        MARC21 = "marc21", _("MARC21")
+
+    sha256 = models.CharField(_("文件摘要"), max_length=64, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    records_created = models.PositiveIntegerField(_("新增书目"), default=0)
+    records_matched = models.PositiveIntegerField(_("已有书目"), default=0)
+    copies_created = models.PositiveIntegerField(_("新增复本"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-created_at"]

@@ -4,5 +4,29 @@ from catalog import views
 
 app_name = "catalog"
 urlpatterns = [
+    # Public
     path("", views.opac, name="opac"),
+    path("record/<int:pk>/", views.record, name="record"),
+    path("catalog/new-books/", views.new_arrivals, name="new_arrivals"),
+    path("catalog/classes/", views.classes, name="classes"),
+    # Cataloguing (library.catalogue)
+    path("catalog/", views.manage, name="manage"),
+    path("catalog/records/new/", views.record_new, name="record_new"),
+    path("catalog/records/<int:pk>/", views.record_staff, name="record_staff"),
+    path("catalog/records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("catalog/records/<int:pk>/copies/", views.copies_add, name="copies_add"),
+    path("catalog/copies/<int:pk>/", views.copy_edit, name="copy_edit"),
+    path("catalog/copies/<int:pk>/repair/", views.copy_repair, name="copy_repair"),
+    path("catalog/batches/", views.batches, name="batches"),
+    path("catalog/batches/new/", views.batch_new, name="batch_new"),
+    path("catalog/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("catalog/weeding/", views.weeding, name="weeding"),
+    path("catalog/withdrawals/<int:pk>/", views.withdrawal_detail, name="withdrawal_detail"),
+    path("catalog/labels/", views.labels_page, name="labels"),
+    path("catalog/import/excel/", views.import_excel, name="import_excel"),
+    path("catalog/import/excel/template/", views.import_template, name="import_template"),
+    path("catalog/import/marc/", views.import_marc, name="import_marc"),
+    path("catalog/export/", views.exports, name="exports"),
+    path("catalog/export/excel/", views.export_excel, name="export_excel"),
+    path("catalog/export/marc/", views.export_marc, name="export_marc"),
 ]

@@ -1,0 +1,146 @@
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog import services
+from catalog.exceptions import InvalidClassNumber, InvalidIsbn
+from catalog.models import (
+    AcquisitionBatch,
+    Copy,
+    CopySource,
+    Location,
+    Record,
+    WithdrawalBatch,
+    WithdrawalReason,
+)
+
+
+class RecordForm(forms.ModelForm):
+    """Bibliographic data; ISBN and class number are validated and normalised here."""
+
+    class Meta:
+        model = Record
+        fields = [
+            "isbn",
+            "title",
+            "other_title",
+            "series",
+            "volume",
+            "edition",
+            "responsibility",
+            "authors",
+            "publisher",
+            "pub_place",
+            "pub_year",
+            "pages",
+            "price",
+            "clc",
+            "book_number",
+            "subjects",
+            "summary",
+            "language",
+            "reader_level",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "isbn": _("ISBN-10 或 ISBN-13，可带连字符；没有 ISBN 可不填。"),
+            "clc": _("例如 I287.5；可用比分类表更细的号码。"),
+            "book_number": _("留空则自动取该分类号的下一个种次号。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["isbn"].max_length = 20
+        self.fields["isbn"].widget.attrs["maxlength"] = 20
+        self.fields["isbn"].widget.attrs["autofocus"] = True
+        self.fields["clc"].required = True
+        self.warnings: list[str] = []
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_isbn(self):
+        try:
+            return services.isbn_normalize(self.cleaned_data.get("isbn", ""))
+        except InvalidIsbn as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_clc(self):
+        try:
+            code, warning = services.class_number_check(self.cleaned_data.get("clc", ""))
+        except InvalidClassNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if warning:
+            self.warnings.append(warning)
+        return code
+
+    def clean_book_number(self):
+        return self.cleaned_data.get("book_number", "").strip().replace("/", "")
+
+
+class NewCopiesForm(forms.Form):
+    copies = forms.IntegerField(label=_("复本数"), min_value=1, max_value=500, initial=1)
+    location = forms.ModelChoiceField(label=_("馆藏地点"), queryset=Location.objects.filter(is_active=True))
+    copy_price = forms.DecimalField(
+        label=_("单册价格"), required=False, min_value=0, max_digits=9, decimal_places=2, help_text=_("留空则用定价")
+    )
+    source = forms.ChoiceField(label=_("来源"), choices=CopySource.choices, initial=CopySource.PURCHASE)
+    batch = forms.ModelChoiceField(label=_("验收批次"), queryset=AcquisitionBatch.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].initial = Location.objects.filter(is_active=True).order_by("position", "pk").first()
+        self.fields["batch"].queryset = AcquisitionBatch.objects.order_by("-received_on", "-id")[:30]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CopyForm(forms.ModelForm):
+    class Meta:
+        model = Copy
+        fields = ["location", "price", "volume_label", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = AcquisitionBatch
+        fields = ["received_on", "supplier", "invoice_number", "invoice_total", "source", "note"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+
+    source = forms.ChoiceField(label=_("来源"), choices=CopySource.choices, initial=CopySource.PURCHASE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = date.today
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class WithdrawalForm(forms.ModelForm):
+    barcodes = forms.CharField(
+        label=_("登记号"),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("每行一个登记号，可用扫描枪逐本扫入")}),
+    )
+
+    class Meta:
+        model = WithdrawalBatch
+        fields = ["withdrawn_on", "reason", "approver", "disposal", "note"]
+        widgets = {"withdrawn_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = date.today
+        self.fields["reason"].choices = WithdrawalReason.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def barcode_list(self) -> list[str]:
+        raw = self.cleaned_data.get("barcodes", "")
+        return [b for b in raw.replace(",", "\n").replace("，", "\n").split() if b.strip()]

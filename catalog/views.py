@@ -1,5 +1,0 @@
-from django.shortcuts import render
-
-
-def opac(request):
-    return render(request, "catalog/opac.html", {})

@@ -1,0 +1,27 @@
+from catalog.views.collection import (  # noqa: F401
+    batch_detail,
+    batch_new,
+    batches,
+    classes,
+    weeding,
+    withdrawal_detail,
+)
+from catalog.views.labels import labels_page  # noqa: F401
+from catalog.views.opac import new_arrivals, opac, record  # noqa: F401
+from catalog.views.records import (  # noqa: F401
+    copies_add,
+    copy_edit,
+    copy_repair,
+    manage,
+    record_edit,
+    record_new,
+    record_staff,
+)
+from catalog.views.transfer import (  # noqa: F401
+    export_excel,
+    export_marc,
+    exports,
+    import_excel,
+    import_marc,
+    import_template,
+)

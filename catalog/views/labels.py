@@ -1,0 +1,84 @@
+"""Print-ready label sheets. Copies are chosen by record, by selection, by batch or by barcode range."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from catalog import labels
+from catalog.models import AcquisitionBatch, Copy
+from catalog.views.records import catalogue_required
+
+MAX_LABELS = 1300  # 20 sheets of 65
+
+
+def _selected_copies(params):
+    qs = Copy.objects.filter(withdrawn_on__isnull=True).select_related("record")
+    chosen = False
+    if params.getlist("copy"):
+        ids = [int(x) for x in params.getlist("copy") if x.isdigit()]
+        qs, chosen = qs.filter(pk__in=ids), True
+    elif params.get("record", "").isdigit():
+        qs, chosen = qs.filter(record_id=int(params["record"])), True
+    elif params.get("batch", "").isdigit():
+        qs, chosen = qs.filter(batch_id=int(params["batch"])), True
+    elif params.get("from") and params.get("to"):
+        lo, hi = params["from"].strip().upper(), params["to"].strip().upper()
+        if len(lo) != len(hi):
+            return None, _("起止登记号的位数应相同。")
+        if lo > hi:
+            lo, hi = hi, lo
+        qs, chosen = qs.filter(barcode__gte=lo, barcode__lte=hi, barcode__regex=rf"^.{{{len(lo)}}}$"), True
+    if not chosen:
+        return None, ""
+    copies = list(qs.order_by("barcode")[: MAX_LABELS + 1])
+    if not copies:
+        return None, _("没有找到符合条件的在藏图书。")
+    if len(copies) > MAX_LABELS:
+        return None, _("一次最多打印 %(n)s 枚标签，请缩小范围。") % {"n": MAX_LABELS}
+    return copies, ""
+
+
+@login_required
+@catalogue_required
+def labels_page(request):
+    kind = request.GET.get("kind", "spine")
+    if kind not in ("spine", "barcode"):
+        kind = "spine"
+    preset_key = request.GET.get("preset") or labels.DEFAULT_PRESET[kind]
+    preset = labels.PRESETS.get(preset_key) or labels.PRESETS[labels.DEFAULT_PRESET[kind]]
+    copies, problem = _selected_copies(request.GET)
+    if copies is None:
+        return render(
+            request,
+            "catalog/labels_choose.html",
+            {
+                "problem": problem,
+                "presets": labels.PRESETS.values(),
+                "batches": AcquisitionBatch.objects.order_by("-received_on", "-id")[:30],
+                "kind": kind,
+                "params": request.GET,
+            },
+        )
+    if request.GET.get("order") == "shelf":
+        copies.sort(key=lambda c: (c.record.shelf_key, c.barcode))
+    raw_skip = request.GET.get("skip", "")
+    # Labels already used on a partly used sheet: start printing after them.
+    skip = min(int(raw_skip), preset.per_page - 1) if raw_skip.isdigit() else 0
+    items = [None] * skip
+    for c in copies:
+        first, second = labels.spine_lines(c.record.call_number)
+        items.append(
+            {
+                "copy": c,
+                "line1": first,
+                "line2": second,
+                "line3": c.volume_label or c.record.volume,
+                "svg": labels.code128_svg(c.barcode) if kind == "barcode" else "",
+            }
+        )
+    pages = [items[i : i + preset.per_page] for i in range(0, len(items), preset.per_page)]
+    return render(
+        request,
+        "catalog/labels_sheet.html",
+        {"kind": kind, "preset": preset, "pages": pages, "count": len(copies), "params": request.GET.urlencode()},
+    )

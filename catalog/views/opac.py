@@ -1,0 +1,80 @@
+"""Public pages: the OPAC search, a record's page and the 新书通报 (no login needed)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from catalog import selectors
+from catalog.models import AcquisitionBatch, Location, ReaderLevel, Record
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def opac(request):
+    q = request.GET.get("q", "")
+    clc_base = request.GET.get("base", "")[:2]
+    level = request.GET.get("level", "")
+    if level not in ReaderLevel.values:
+        level = ""
+    location = _int(request.GET.get("loc"))
+    available = request.GET.get("avail") == "1"
+    result = selectors.opac_search(
+        q, clc_base=clc_base, level=level, location=location, available=available, page=_int(request.GET.get("page"), 1)
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "result": result,
+        "q": q,
+        "clc_base": clc_base,
+        "level": level,
+        "location": location,
+        "available": available,
+        "querystring": params.urlencode(),
+        "filters_active": bool(clc_base or level or location or available),
+    }
+    if not result.searched:
+        context["latest_batch"] = (
+            AcquisitionBatch.objects.filter(copies__isnull=False).order_by("-received_on", "-id").first()
+        )
+    return render(request, "catalog/opac.html", context)
+
+
+def record(request, pk: int):
+    rec = get_object_or_404(Record, pk=pk)
+    copies = selectors.record_copies(rec)
+    return render(
+        request,
+        "catalog/record.html",
+        {
+            "record": rec,
+            "copies": copies,
+            "available": sum(1 for c in copies if c.status == "on_shelf" and c.location.is_lendable),
+        },
+    )
+
+
+def new_arrivals(request):
+    """新书通报: records received in the latest acquisition batches, newest batch first."""
+    batches = Paginator(
+        AcquisitionBatch.objects.filter(copies__isnull=False).distinct().order_by("-received_on", "-id"), 3
+    )
+    page = batches.get_page(request.GET.get("page"))
+    sections = []
+    for batch in page.object_list:
+        records = (
+            Record.objects.filter(copies__batch=batch)
+            .distinct()
+            .order_by("clc_base", "title_normalized")
+            .only("pk", "title", "volume", "authors", "publisher", "pub_year", "call_number", "clc_base")
+        )
+        sections.append((batch, list(records[:200])))
+    return render(
+        request,
+        "catalog/new_arrivals.html",
+        {"page": page, "sections": sections, "locations": Location.objects.filter(is_active=True)},
+    )

@@ -1,0 +1,218 @@
+"""Cataloguing pages for librarians: find, create (with 查重), edit records; add and edit copies."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog import selectors, services
+from catalog.exceptions import CatalogError
+from catalog.forms import CopyForm, NewCopiesForm, RecordForm
+from catalog.models import AcquisitionBatch, Copy, CopyStatus, ImportLog, Record, WithdrawalBatch
+
+catalogue_required = permission_required("library.catalogue", raise_exception=True)
+
+
+@login_required
+@catalogue_required
+def manage(request):
+    """The cataloguing desk: find a record by anything the OPAC understands, or by barcode."""
+    q = request.GET.get("q", "").strip()
+    records = []
+    if q:
+        copy = Copy.objects.filter(barcode__iexact=q).only("record_id").first()
+        if copy:
+            return redirect("catalog:record_staff", pk=copy.record_id)
+        records = list(
+            selectors.records_matching(q)
+            .order_by("-pk")
+            .only("pk", "title", "volume", "authors", "publisher", "pub_year", "isbn", "call_number")[:50]
+        )
+    context = {
+        "q": q,
+        "records": records,
+        "recent": Record.objects.order_by("-pk").only("pk", "title", "volume", "call_number", "created_at")[:10]
+        if not q
+        else [],
+        "batches": AcquisitionBatch.objects.order_by("-received_on", "-id")[:5],
+        "withdrawals": WithdrawalBatch.objects.order_by("-withdrawn_on", "-id")[:5],
+        "imports": ImportLog.objects.order_by("-created_at")[:5],
+    }
+    return render(request, "catalog/manage.html", context)
+
+
+@login_required
+@catalogue_required
+def record_new(request):
+    """新书编目. Step 1: ISBN (optional) → 查重 by ISBN. Step 2: the form; saving runs 查重 again
+    on title + first author + publisher and asks before creating a second record."""
+    initial = {}
+    duplicates = []
+    isbn_checked = False
+    if request.method == "GET" and "isbn" in request.GET:
+        isbn_checked = True
+        raw = request.GET.get("isbn", "")
+        try:
+            isbn13 = services.isbn_normalize(raw)
+        except CatalogError as exc:
+            messages.error(request, str(exc))
+            return render(request, "catalog/record_new.html", {"step": "isbn", "isbn": raw})
+        initial["isbn"] = isbn13
+        if isbn13:
+            duplicates = services.record_duplicates(isbn=isbn13)
+    elif request.method == "GET":
+        return render(request, "catalog/record_new.html", {"step": "isbn"})
+
+    form = RecordForm(request.POST or None, initial=initial)
+    copies_form = NewCopiesForm(request.POST or None, prefix="c")
+    if request.method == "POST" and form.is_valid() and copies_form.is_valid():
+        data = form.cleaned_data
+        if not request.POST.get("confirm_new"):
+            duplicates = services.record_duplicates(
+                isbn=data["isbn"],
+                title=data["title"],
+                authors=data["authors"],
+                publisher=data["publisher"],
+                volume=data["volume"],
+            )
+        if not duplicates:
+            try:
+                rec = services.record_create(
+                    data=data,
+                    by=request.user,
+                    copies=copies_form.cleaned_data["copies"],
+                    location=copies_form.cleaned_data["location"],
+                    copy_price=copies_form.cleaned_data["copy_price"],
+                    source=copies_form.cleaned_data["source"],
+                    batch=copies_form.cleaned_data["batch"],
+                )
+            except CatalogError as exc:
+                messages.error(request, str(exc))
+            else:
+                for warning in form.warnings:
+                    messages.warning(request, warning)
+                messages.success(
+                    request,
+                    _("已编目《%(title)s》，索书号 %(call)s，%(n)s 册。")
+                    % {"title": rec.title, "call": rec.call_number, "n": copies_form.cleaned_data["copies"]},
+                )
+                return redirect("catalog:record_staff", pk=rec.pk)
+    return render(
+        request,
+        "catalog/record_new.html",
+        {
+            "step": "form",
+            "form": form,
+            "copies_form": copies_form,
+            "duplicates": duplicates,
+            "isbn_checked": isbn_checked,
+            "asking": request.method == "POST" and bool(duplicates),
+        },
+    )
+
+
+@login_required
+@catalogue_required
+def record_staff(request, pk: int):
+    rec = get_object_or_404(Record.objects.select_related("created_by"), pk=pk)
+    copies = list(rec.copies.select_related("location", "batch").order_by("barcode"))
+    return render(
+        request,
+        "catalog/record_staff.html",
+        {
+            "record": rec,
+            "copies": copies,
+            "copies_form": NewCopiesForm(prefix="c", initial={"copy_price": rec.price}),
+            "isbn_display": services.isbn_display(rec.isbn) if rec.isbn else "",
+            "in_collection": sum(1 for c in copies if c.withdrawn_on is None),
+        },
+    )
+
+
+@login_required
+@catalogue_required
+def record_edit(request, pk: int):
+    rec = get_object_or_404(Record, pk=pk)
+    form = RecordForm(request.POST or None, instance=rec)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_update(record=rec, data=form.cleaned_data, by=request.user)
+        except CatalogError as exc:
+            messages.error(request, str(exc))
+        else:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("书目已保存。"))
+            return redirect("catalog:record_staff", pk=rec.pk)
+    return render(request, "catalog/record_edit.html", {"form": form, "record": Record.objects.get(pk=pk)})
+
+
+@login_required
+@catalogue_required
+@require_POST
+def copies_add(request, pk: int):
+    rec = get_object_or_404(Record, pk=pk)
+    form = NewCopiesForm(request.POST, prefix="c")
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("复本信息不完整：%(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
+        return redirect("catalog:record_staff", pk=rec.pk)
+    try:
+        new = services.copies_add(
+            record=rec,
+            count=form.cleaned_data["copies"],
+            location=form.cleaned_data["location"],
+            price=form.cleaned_data["copy_price"] if form.cleaned_data["copy_price"] is not None else rec.price,
+            source=form.cleaned_data["source"],
+            batch=form.cleaned_data["batch"],
+            by=request.user,
+        )
+    except CatalogError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已添加 %(n)s 册：%(first)s – %(last)s。")
+            % {"n": len(new), "first": new[0].barcode, "last": new[-1].barcode},
+        )
+    return redirect(reverse("catalog:record_staff", args=[rec.pk]))
+
+
+@login_required
+@catalogue_required
+def copy_edit(request, pk: int):
+    copy = get_object_or_404(Copy.objects.select_related("record", "location"), pk=pk)
+    form = CopyForm(request.POST or None, instance=Copy.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.copy_update(
+            copy=copy,
+            location=form.cleaned_data["location"],
+            price=form.cleaned_data["price"],
+            notes=form.cleaned_data["notes"],
+            volume_label=form.cleaned_data["volume_label"],
+            by=request.user,
+        )
+        messages.success(request, _("复本 %(code)s 已保存。") % {"code": copy.barcode})
+        return redirect("catalog:record_staff", pk=copy.record_id)
+    history = copy.status_changes.select_related("changed_by")[:50]
+    return render(
+        request, "catalog/copy_edit.html", {"form": form, "copy": copy, "history": history, "CopyStatus": CopyStatus}
+    )
+
+
+@login_required
+@catalogue_required
+@require_POST
+def copy_repair(request, pk: int):
+    copy = get_object_or_404(Copy, pk=pk)
+    try:
+        services.copy_set_repair(copy=copy, repair=request.POST.get("repair") == "1", by=request.user)
+    except CatalogError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("复本 %(code)s 的状态已更新。") % {"code": copy.barcode})
+    return redirect("catalog:copy_edit", pk=copy.pk)

@@ -1,0 +1,201 @@
+"""Excel and MARC import (upload → preview → import all or nothing) and exports."""
+
+import re
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from catalog import excel, importing, marc, selectors
+from catalog.exceptions import CatalogError
+from catalog.models import Copy, Location, Record
+from catalog.views.records import catalogue_required
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "library-catalog-imports"
+MAX_UPLOAD = 50 * 1024 * 1024
+PREVIEW_ROWS = 300
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("文件"))
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("默认馆藏地点"), queryset=Location.objects.filter(is_active=True), required=False
+    )
+    flavour = forms.ChoiceField(
+        label=gettext_lazy("MARC 格式"),
+        choices=[("auto", gettext_lazy("自动识别")), ("cnmarc", "CNMARC"), ("marc21", "MARC21")],
+        required=False,
+    )
+
+
+def _stash(content: bytes) -> str:
+    sha = importing.file_hash(content)
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    (UPLOAD_DIR / f"{sha}.bin").write_bytes(content)
+    return sha
+
+
+def _unstash(sha: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha or ""):
+        return None
+    path = UPLOAD_DIR / f"{sha}.bin"
+    return path.read_bytes() if path.exists() else None
+
+
+def _check(kind: str, content: bytes, filename: str, location, flavour: str):
+    if kind == "excel":
+        rows = excel.read_rows(content)
+        log_kind = "excel"
+    else:
+        rows = marc.read_rows(content, flavour=flavour or "auto")
+        log_kind = flavour if flavour in ("cnmarc", "marc21") else ("cnmarc" if _is_cn(content) else "marc21")
+    return importing.check_rows(rows, kind=log_kind, filename=filename, content=content, default_location=location)
+
+
+def _is_cn(content: bytes) -> bool:
+    """CNMARC records have a 200 field in their directory; a cheap check on the first record."""
+    try:
+        base = int(content[12:17])
+    except ValueError:
+        return False
+    directory = content[24 : base - 1]
+    return any(directory[i : i + 3] == b"200" for i in range(0, len(directory), 12))
+
+
+def _import_page(request, kind: str):
+    template = "catalog/import.html"
+    if request.method == "POST" and request.POST.get("sha"):
+        # Step 2: import the file the preview was made from.
+        content = _unstash(request.POST["sha"])
+        if content is None:
+            messages.error(request, _("上传的文件已过期，请重新上传。"))
+            return redirect(request.path)
+        location = Location.objects.filter(pk=request.POST.get("location") or 0).first()
+        try:
+            checked = _check(
+                kind, content, request.POST.get("filename", ""), location, request.POST.get("flavour", "auto")
+            )
+            log = importing.run_import(checked, by=request.user)
+        except CatalogError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        messages.success(
+            request,
+            _("导入完成：新书目 %(a)s 种，已有书目 %(b)s 种，新复本 %(c)s 册。")
+            % {"a": log.records_created, "b": log.records_matched, "c": log.copies_created},
+        )
+        return redirect("catalog:manage")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "kind": kind}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            messages.error(request, _("文件太大（最大 50 MB）。"))
+        else:
+            content = upload.read()
+            try:
+                checked = _check(
+                    kind,
+                    content,
+                    upload.name,
+                    form.cleaned_data["location"],
+                    form.cleaned_data.get("flavour") or "auto",
+                )
+            except CatalogError as exc:
+                messages.error(request, str(exc))
+            else:
+                context.update(
+                    checked=checked,
+                    sha=_stash(content),
+                    shown=checked.problem_rows[:PREVIEW_ROWS] or checked.rows[:PREVIEW_ROWS],
+                    filename=upload.name,
+                    location=form.cleaned_data["location"],
+                    flavour=form.cleaned_data.get("flavour") or "auto",
+                )
+    return render(request, template, context)
+
+
+@login_required
+@catalogue_required
+def import_excel(request):
+    return _import_page(request, "excel")
+
+
+@login_required
+@catalogue_required
+def import_marc(request):
+    return _import_page(request, "marc")
+
+
+@login_required
+@catalogue_required
+def import_template(request):
+    response = HttpResponse(
+        excel.template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%9B%BE%E4%B9%A6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+@login_required
+@catalogue_required
+def exports(request):
+    return render(request, "catalog/exports.html", {"records": Record.objects.count(), "copies": Copy.objects.count()})
+
+
+@login_required
+@catalogue_required
+def export_excel(request):
+    records = selectors.shelf_order(Record.objects.all()).iterator(chunk_size=2000)
+    copies = Copy.objects.select_related("record", "location", "batch").order_by("barcode").iterator(chunk_size=2000)
+    response = HttpResponse(
+        excel.export_bytes(records, copies),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@catalogue_required
+@require_POST
+def export_marc(request):
+    """MARC21 of the chosen records (ids, or a batch, or a call-number class prefix)."""
+    qs = Record.objects.all()
+    ids = [int(x) for x in re.split(r"[\s,，;；]+", request.POST.get("ids", "")) if x.isdigit()]
+    prefix = request.POST.get("clc", "").strip().upper()
+    batch = request.POST.get("batch", "")
+    if ids:
+        qs = qs.filter(pk__in=ids)
+    elif batch.isdigit():
+        qs = qs.filter(copies__batch_id=int(batch)).distinct()
+    elif prefix:
+        qs = qs.filter(clc__startswith=prefix)
+    else:
+        messages.error(request, _("请选择要导出的书目：填写书目 ID、分类号前缀或验收批次。"))
+        return redirect("catalog:exports")
+    records = list(selectors.shelf_order(qs)[:20000])
+    if not records:
+        messages.error(request, _("没有符合条件的书目。"))
+        return redirect("catalog:exports")
+    copies: dict[int, list] = {}
+    for c in Copy.objects.filter(record__in=[r.pk for r in records], withdrawn_on__isnull=True).select_related(
+        "location"
+    ):
+        copies.setdefault(c.record_id, []).append(c)
+    response = HttpResponse(
+        marc.export_bytes((r, copies.get(r.pk, [])) for r in records), content_type="application/marc"
+    )
+    response["Content-Disposition"] = f'attachment; filename="marc21-{timezone.localdate():%Y%m%d}.mrc"'
+    return response
