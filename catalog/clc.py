@@ -46,7 +46,8 @@ SYMBOL_ORDER = '-(="<:+'
 _SYMBOL_KEY = {sym: chr(0x21 + i) for i, sym in enumerate(SYMBOL_ORDER)}
 _END = " "  # end of a class number: sorts before everything that extends it
 
-_SYNTAX = re.compile(r'^[A-Z]{1,2}[0-9.\-()"=<>:+]*$')
+_PART = r'[A-Z]{1,2}[0-9.\-()"=<>]*'
+_SYNTAX = re.compile(rf"^{_PART}(?:[:+]{_PART})*a?$")
 _FULLWIDTH = str.maketrans("（）－．＝：＋“”＜＞", '()-.=:+""<>')
 
 

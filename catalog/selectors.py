@@ -7,7 +7,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 from catalog import clc, textsearch
-from catalog.models import Copy, CopyStatus, Location, ReaderLevel, Record
+from catalog.models import Copy, CopyStatus, ReaderLevel, Record
 
 PAGE_SIZE = 20
 
@@ -64,7 +64,8 @@ def opac_search(
 ) -> SearchResult:
     """The OPAC: matches, ranked with exact title, then title prefix, then title containing the query first.
 
-    Queries (constant in the data size): count, one page with availability, three facet queries.
+    Queries (constant in the data size): count, one page with availability, three facet queries
+    (plus the school row of the page context: 6 for a search page).
     """
     q = (q or "").strip()[:100]
     result = SearchResult(query=q)
@@ -130,20 +131,17 @@ def facets(base, *, clc_base="", level="", location=None, available=False) -> di
         .values_list("reader_level", "n")
     )
     records = _filtered(base, clc_base=clc_base, level=level, available=available)
-    by_location = dict(
+    by_location = list(
         in_collection()
         .filter(record__in=records.values("pk"))
-        .values_list("location_id")
+        .values_list("location_id", "location__name")
         .annotate(n=Count("record_id", distinct=True))
-        .values_list("location_id", "n")
+        .values_list("location_id", "location__name", "n")
     )
-    locations = {loc.pk: loc.name for loc in Location.objects.filter(pk__in=by_location.keys())}
     return {
         "clc_base": [(code, clc.BASE_CLASSES.get(code, code), n) for code, n in sorted(by_class.items()) if code],
         "level": [(value, label, by_level[value]) for value, label in ReaderLevel.choices if by_level.get(value)],
-        "location": sorted(
-            ((pk, locations.get(pk, ""), n) for pk, n in by_location.items()), key=lambda item: -item[2]
-        ),
+        "location": sorted(by_location, key=lambda item: (-item[2], item[1])),
     }
 
 

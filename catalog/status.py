@@ -36,8 +36,15 @@ def copy_write_off(
     """Take a copy out of the collection (剔除, or 遗失 when lost); its history stays."""
     now = now or timezone.now()
     to_status = CopyStatus.LOST if reason == "lost" else CopyStatus.WITHDRAWN
+    from_status = copy.status
+    # Status and withdrawal fields change in one UPDATE: the check constraint
+    # catalog_copy_withdrawn_has_status refuses a withdrawn date on an on-shelf copy.
+    copy.status = to_status
     copy.withdrawn_on = timezone.localdate(now)
     copy.withdrawal_reason = reason
     copy.withdrawal = batch
-    copy.save(update_fields=["withdrawn_on", "withdrawal_reason", "withdrawal"])
-    copy_change_status(copy, to_status, by=by, now=now, note=note)
+    copy.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "withdrawal"])
+    if from_status != to_status:
+        CopyStatusChange.objects.create(
+            copy=copy, from_status=from_status, to_status=to_status, changed_at=now, changed_by=by, note=note[:300]
+        )
