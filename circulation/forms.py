@@ -1,0 +1,98 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from circulation.models import CirculationSettings, LoanPolicy, Term
+
+
+class _Crispy:
+    submit_label = _("保存")
+
+    def setup_helper(self):
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class LoanPolicyForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = LoanPolicy
+        fields = [
+            "name",
+            "reader_kind",
+            "grade_from",
+            "grade_to",
+            "max_items",
+            "loan_days",
+            "max_renewals",
+            "renewal_days",
+            "overdue_blocks",
+            "unpaid_blocks",
+            "max_holds",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()
+
+
+class TermForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["name", "school_year", "number", "start", "end"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+            overlap = Term.objects.filter(start__lte=end, end__gte=start)
+            if self.instance.pk:
+                overlap = overlap.exclude(pk=self.instance.pk)
+            if overlap.exists():
+                raise forms.ValidationError(_("与已有学期“%(t)s”的日期重叠。") % {"t": overlap.first().name})
+        return data
+
+
+class DayForm(_Crispy, forms.Form):
+    submit_label = _("添加")
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("至（可选，连续多天）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("原因"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()
+
+    def clean(self):
+        data = super().clean()
+        day, until = data.get("day"), data.get("until")
+        if day and until and (until < day or (until - day).days > 60):
+            raise forms.ValidationError(_("结束日期应在开始日期之后，且不超过 60 天。"))
+        return data
+
+
+class SettingsForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = CirculationSettings
+        fields = [
+            "weekends_closed",
+            "hold_days",
+            "lost_multiplier",
+            "lost_minimum",
+            "severe_damage_percent",
+            "soiled_percent",
+            "minor_damage_percent",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_helper()

@@ -1,0 +1,14 @@
+"""Small helpers shared by the circulation views."""
+
+from django.utils.translation import gettext as _
+
+DEFAULT_DESK = "总台"
+
+
+def desk_name(request) -> str:
+    name = (request.POST.get("desk") or request.GET.get("desk") or "").strip()
+    return name[:40] or _(DEFAULT_DESK)
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"

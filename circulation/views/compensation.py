@@ -1,0 +1,102 @@
+"""Compensation for lost and damaged books: report, settle, list, receipt."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from circulation import exceptions as exc
+from circulation import services
+from circulation.models import Compensation, Reader
+from circulation.views.common import desk_name
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def compensation_list(request):
+    status = request.GET.get("status", "unpaid")
+    qs = Compensation.objects.select_related("reader__school_class", "copy__record").order_by("-reported_at")
+    if status in Compensation.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "circulation/compensation_list.html",
+        {"page": page, "status": status, "statuses": Compensation.Status.choices, "kinds": Compensation.Kind.choices},
+    )
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+@require_POST
+def compensation_new(request):
+    reader = None
+    if request.POST.get("reader", "").isdigit():
+        reader = Reader.objects.filter(pk=int(request.POST["reader"])).first()
+    try:
+        comp = services.compensation_report(
+            copy_barcode=request.POST.get("barcode", ""),
+            kind=request.POST.get("kind", ""),
+            reader=reader,
+            copy_action=request.POST.get("copy_action", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+            desk=desk_name(request),
+        )
+    except exc.CirculationError as error:
+        messages.error(request, error.message)
+        return redirect("circulation:reader_detail", reader.pk) if reader else redirect("circulation:compensations")
+    messages.success(
+        request, _("已登记%(kind)s，应赔 ¥%(amount)s。") % {"kind": comp.get_kind_display(), "amount": comp.amount}
+    )
+    return redirect("circulation:compensation_detail", comp.pk)
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def compensation_detail(request, pk):
+    comp = get_object_or_404(
+        Compensation.objects.select_related("reader__school_class", "copy__record", "loan", "reported_by"), pk=pk
+    )
+    return render(request, "circulation/compensation_detail.html", {"comp": comp, "statuses": Compensation.Status})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+@require_POST
+def compensation_settle(request, pk):
+    comp = get_object_or_404(Compensation, pk=pk)
+    raw = request.POST.get("paid_amount", "").strip()
+    try:
+        paid = Decimal(raw) if raw else None
+    except InvalidOperation:
+        messages.error(request, _("实收金额“%(v)s”不是有效的数字。") % {"v": raw})
+        return redirect("circulation:compensation_detail", comp.pk)
+    try:
+        services.compensation_settle(
+            compensation=comp,
+            status=request.POST.get("status", ""),
+            paid_amount=paid,
+            note=request.POST.get("note", "").strip(),
+            by=request.user,
+        )
+    except exc.CirculationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("赔偿已处理，可打印收据。"))
+    return redirect("circulation:compensation_detail", comp.pk)
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def compensation_receipt(request, pk):
+    comp = get_object_or_404(
+        Compensation.objects.select_related("reader__school_class", "copy__record"),
+        pk=pk,
+        status__in=[Compensation.Status.PAID, Compensation.Status.REPLACED, Compensation.Status.WAIVED],
+    )
+    return render(request, "circulation/compensation_receipt.html", {"comp": comp})

@@ -1,0 +1,165 @@
+"""The circulation desk: one page, keyboard first; a scanner types the code and presses Enter."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.models import Copy
+from circulation import exceptions as exc
+from circulation import selectors, services
+from circulation.models import Hold, LibraryCard, Loan, Reader
+from circulation.views.common import desk_name
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def desk(request):
+    reader_id = request.GET.get("reader")
+    panel = None
+    if reader_id and reader_id.isdigit() and Reader.objects.filter(pk=reader_id).exists():
+        panel = selectors.reader_panel(int(reader_id))
+    return render(request, "circulation/desk.html", {"panel": panel, "mode": request.GET.get("mode", "checkout")})
+
+
+def _respond(request, *, panel=None, tone="ok", message="", matches=None, hold=None, extra=None):
+    context = {
+        "panel": panel,
+        "tone": tone,
+        "message": message,
+        "matches": matches,
+        "hold": hold,
+        "now": timezone.localtime(),
+        **(extra or {}),
+    }
+    return render(request, "circulation/_desk_response.html", context)
+
+
+def _reader_from_post(request):
+    value = request.POST.get("reader", "")
+    if value.isdigit():
+        return Reader.objects.filter(pk=int(value)).first()
+    return None
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+@require_POST
+def scan(request):
+    """One scan: a card selects the reader; a copy barcode lends (or, in return mode, returns) it."""
+    code = request.POST.get("code", "").strip()
+    mode = request.POST.get("mode", "checkout")
+    desk = desk_name(request)
+    if not code:
+        return _respond(request, tone="error", message=_("请扫描借书证或图书条码。"))
+    if mode == "return":
+        return _return(request, code, desk)
+
+    card = selectors.card_by_number(code)
+    if card is not None:
+        panel = selectors.reader_panel(card.reader_id)
+        if card.status != LibraryCard.Status.VALID:
+            return _respond(
+                request,
+                panel=panel,
+                tone="error",
+                message=_("借书证 %(n)s 已%(s)s，不能借书。") % {"n": card.number, "s": card.get_status_display()},
+            )
+        tone = "warn" if panel.blocks else "ok"
+        message = _("读者：%(name)s") % {"name": card.reader.name}
+        if panel.blocks:
+            message += " · " + "；".join(panel.blocks)
+        return _respond(request, panel=panel, tone=tone, message=message)
+
+    reader = _reader_from_post(request)
+    if Copy.objects.filter(barcode=code).exists():
+        if reader is None:
+            return _respond(request, tone="error", message=_("请先扫描读者的借书证，再扫描图书。"))
+        allow_vacation = request.POST.get("vacation") == "1" and request.user.has_perm("library.manage_circulation")
+        try:
+            loan = services.loan_checkout(
+                reader=reader, copy_barcode=code, by=request.user, desk=desk, allow_vacation=allow_vacation
+            )
+        except exc.CirculationError as error:
+            return _respond(
+                request, panel=selectors.reader_panel(reader.pk), tone="error", message=_("拒借：") + error.message
+            )
+        return _respond(
+            request,
+            panel=selectors.reader_panel(reader.pk),
+            message=_("已借出《%(title)s》，应还日期 %(due)s")
+            % {"title": loan.copy.record.title, "due": loan.due_date.isoformat()},
+        )
+
+    matches = list(selectors.find_readers(code))
+    if len(matches) == 1:
+        return _respond(
+            request,
+            panel=selectors.reader_panel(matches[0].pk),
+            message=_("读者：%(name)s") % {"name": matches[0].name},
+        )
+    if matches:
+        return _respond(
+            request,
+            panel=selectors.reader_panel(reader.pk) if reader else None,
+            tone="warn",
+            message=_("找到 %(n)s 位读者，请选择。") % {"n": len(matches)},
+            matches=matches,
+        )
+    return _respond(
+        request,
+        panel=selectors.reader_panel(reader.pk) if reader else None,
+        tone="error",
+        message=_("找不到借书证、图书或读者“%(code)s”。") % {"code": code},
+    )
+
+
+def _return(request, code, desk):
+    try:
+        result = services.loan_return(copy_barcode=code, by=request.user, desk=desk)
+    except exc.CirculationError as error:
+        return _respond(request, tone="error", message=error.message)
+    loan = result.loan
+    message = _("已还《%(title)s》 · 读者：%(name)s") % {"title": loan.copy.record.title, "name": loan.reader.name}
+    tone = "ok"
+    if result.overdue_days:
+        message += " · " + _("逾期 %(n)s 天") % {"n": result.overdue_days}
+        tone = "warn"
+    if result.hold is not None:
+        message += " · " + _("已被 %(name)s 预约，请放到预约架") % {"name": result.hold.reader.name}
+        tone = "warn"
+    return _respond(request, panel=selectors.reader_panel(loan.reader_id), tone=tone, message=message, hold=result.hold)
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def reader_panel(request, pk):
+    reader = get_object_or_404(Reader, pk=pk)
+    return _respond(
+        request, panel=selectors.reader_panel(reader.pk), message=_("读者：%(name)s") % {"name": reader.name}
+    )
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+@require_POST
+def renew(request, pk):
+    loan = get_object_or_404(Loan.objects.select_related("copy__record"), pk=pk)
+    try:
+        loan = services.loan_renew(loan=loan, by=request.user, desk=desk_name(request))
+    except exc.CirculationError as error:
+        return _respond(request, panel=selectors.reader_panel(loan.reader_id), tone="error", message=error.message)
+    return _respond(
+        request,
+        panel=selectors.reader_panel(loan.reader_id),
+        message=_("《%(title)s》已续借，新应还日期 %(due)s")
+        % {"title": loan.copy.record.title, "due": loan.due_date.isoformat()},
+    )
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def hold_slip(request, pk):
+    hold = get_object_or_404(Hold.objects.select_related("record", "reader__school_class", "copy"), pk=pk)
+    return render(request, "circulation/hold_slip.html", {"hold": hold})

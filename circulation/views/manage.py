@@ -1,0 +1,203 @@
+"""Loan policies, the school calendar, desk settings, the circulation log, collective loans, rollover."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from circulation import exceptions as exc
+from circulation import services
+from circulation.forms import DayForm, LoanPolicyForm, SettingsForm, TermForm
+from circulation.models import (
+    CirculationEvent,
+    CirculationSettings,
+    ClosedDay,
+    Loan,
+    LoanPolicy,
+    OpenDay,
+    SchoolClass,
+    Term,
+    school_year_of,
+)
+from circulation.views.common import desk_name
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def policies(request):
+    return render(request, "circulation/policies.html", {"policies": LoanPolicy.objects.all()})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def policy_edit(request, pk=None):
+    policy = get_object_or_404(LoanPolicy, pk=pk) if pk else None
+    form = LoanPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("借阅规则已保存。"))
+        return redirect("circulation:policies")
+    return render(request, "circulation/form_page.html", {"form": form, "title": _("借阅规则")})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def calendar(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "circulation/calendar.html",
+        {
+            "terms": Term.objects.order_by("-start"),
+            "closed": ClosedDay.objects.filter(day__gte=today - timedelta(days=30)),
+            "open_days": OpenDay.objects.filter(day__gte=today - timedelta(days=30)),
+            "closed_form": DayForm(prefix="closed"),
+            "open_form": DayForm(prefix="open"),
+            "settings": CirculationSettings.current(),
+        },
+    )
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def term_edit(request, pk=None):
+    term = get_object_or_404(Term, pk=pk) if pk else None
+    form = TermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error(None, _("学期名称或学年学期序号已存在。"))
+        else:
+            messages.success(request, _("学期已保存。"))
+            return redirect("circulation:calendar")
+    return render(request, "circulation/form_page.html", {"form": form, "title": _("学期")})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+@require_POST
+def day_add(request, kind):
+    model = ClosedDay if kind == "closed" else OpenDay
+    form = DayForm(request.POST, prefix=kind)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("circulation:calendar")
+    day, until = form.cleaned_data["day"], form.cleaned_data["until"] or form.cleaned_data["day"]
+    days = [day + timedelta(days=i) for i in range((until - day).days + 1)]
+    with transaction.atomic():
+        for d in days:
+            model.objects.update_or_create(day=d, defaults={"reason": form.cleaned_data["reason"]})
+    messages.success(request, _("已添加 %(n)s 天。") % {"n": len(days)})
+    return redirect("circulation:calendar")
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+@require_POST
+def day_delete(request, kind, pk):
+    model = ClosedDay if kind == "closed" else OpenDay
+    get_object_or_404(model, pk=pk).delete()
+    messages.success(request, _("已删除。"))
+    return redirect("circulation:calendar")
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def settings_edit(request):
+    form = SettingsForm(request.POST or None, instance=CirculationSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("流通设置已保存。"))
+        return redirect("circulation:calendar")
+    return render(request, "circulation/form_page.html", {"form": form, "title": _("流通设置与赔偿规则")})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def event_log(request):
+    qs = CirculationEvent.objects.select_related("by", "reader", "copy")
+    action = request.GET.get("action", "")
+    if action in CirculationEvent.Action.values:
+        qs = qs.filter(action=action)
+    if request.GET.get("reader", "").isdigit():
+        qs = qs.filter(reader_id=int(request.GET["reader"]))
+    page = Paginator(qs.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "circulation/event_log.html",
+        {"page": page, "action": action, "actions": CirculationEvent.Action.choices},
+    )
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def collective(request):
+    today = timezone.localdate()
+    classes = sorted(
+        ((c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)), key=lambda item: item[1]
+    )
+    if request.method == "POST":
+        value = request.POST.get("school_class", "")
+        school_class = SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+        if school_class is None:
+            messages.error(request, _("请选择班级。"))
+        else:
+            barcodes = request.POST.get("barcodes", "").split()
+            try:
+                loans = services.class_collective_checkout(
+                    school_class=school_class, barcodes=barcodes, by=request.user, desk=desk_name(request)
+                )
+            except exc.CirculationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("已借给%(c)s %(n)s 册，应还日期 %(d)s。")
+                    % {"c": school_class.name_on(today), "n": len(loans), "d": loans[0].due_date.isoformat()},
+                )
+                return redirect("circulation:collective")
+    open_loans = (
+        Loan.objects.filter(is_collective=True, returned_at__isnull=True)
+        .select_related("reader__school_class", "copy__record")
+        .order_by("reader__school_class_id", "due_date")
+    )
+    return render(request, "circulation/collective.html", {"classes": classes, "loans": open_loans})
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def rollover(request):
+    today = timezone.localdate()
+    year = school_year_of(today)
+    if request.method == "POST":
+        try:
+            result = services.school_year_rollover(school_year=year, by=request.user)
+        except exc.CirculationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("升级完成：%(c)s 个班毕业（%(s)s 名学生），新建 %(n)s 个一年级班。")
+                % {"c": result.graduated_classes, "s": result.graduated_students, "n": result.new_classes},
+            )
+            return redirect("circulation:rollover")
+    graduating = services.graduating_classes(year)
+    for c in graduating:
+        c.final_name = c.name_on(today.replace(year=year, month=7, day=1))
+    open_loans = list(services.graduation_open_loans(year))
+    done = not graduating and SchoolClass.objects.filter(entry_year=year).exists()
+    return render(
+        request,
+        "circulation/rollover.html",
+        {"year": year, "graduating": graduating, "open_loans": open_loans, "done": done, "today": today},
+    )

@@ -1,0 +1,192 @@
+"""Readers: list and search, the reader page with history, cards, card printing, 办证率."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from circulation import exceptions as exc
+from circulation import selectors, services
+from circulation.barcodes import barcode_svg
+from circulation.models import Compensation, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def reader_list(request):
+    q = request.GET.get("q", "").strip()
+    class_id = request.GET.get("class", "")
+    kind = request.GET.get("kind", "")
+    if q:
+        readers = selectors.find_readers(q, limit=200)
+    else:
+        readers = Reader.objects.select_related("school_class").filter(is_active=True)
+        if class_id.isdigit():
+            readers = readers.filter(school_class_id=int(class_id))
+        if kind in ReaderKind.values:
+            readers = readers.filter(kind=kind)
+        readers = readers.order_by("kind", "student_number", "name")
+    page = Paginator(readers, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
+    return render(
+        request,
+        "circulation/reader_list.html",
+        {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": ReaderKind.choices},
+    )
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def reader_detail(request, pk):
+    reader = get_object_or_404(Reader.objects.select_related("school_class", "user"), pk=pk)
+    today = timezone.localdate()
+    panel = selectors.reader_panel(reader.pk, today)
+    history = Paginator(
+        Loan.objects.filter(reader=reader, returned_at__isnull=False)
+        .select_related("copy__record", "school_class")
+        .order_by("-checked_out_at"),
+        30,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "circulation/reader_detail.html",
+        {
+            "reader": reader,
+            "panel": panel,
+            "history": history,
+            "cards": reader.cards.order_by("-issued_at"),
+            "holds": reader.holds.select_related("record").order_by("-placed_at")[:20],
+            "compensations": reader.compensations.select_related("copy__record").order_by("-reported_at"),
+            "kinds": Compensation.Kind.choices,
+            "today": today,
+        },
+    )
+
+
+def _card_action(request, pk, action):
+    card = get_object_or_404(LibraryCard.objects.select_related("reader"), pk=pk)
+    try:
+        result = action(card=card, by=request.user)
+    except exc.CirculationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("借书证 %(n)s：%(s)s") % {"n": result.number, "s": result.get_status_display()})
+    return redirect("circulation:reader_detail", card.reader_id)
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+@require_POST
+def card_issue(request, pk):
+    reader = get_object_or_404(Reader, pk=pk)
+    try:
+        card = services.card_issue(reader=reader, by=request.user, number=request.POST.get("number", ""))
+    except exc.CirculationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已办证，证号 %(n)s。") % {"n": card.number})
+    return redirect("circulation:reader_detail", reader.pk)
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+@require_POST
+def card_lost(request, pk):
+    return _card_action(request, pk, services.card_report_lost)
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+@require_POST
+def card_reissue(request, pk):
+    return _card_action(request, pk, services.card_reissue)
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+@require_POST
+def card_cancel(request, pk):
+    return _card_action(request, pk, services.card_cancel)
+
+
+def _printable(cards):
+    today = timezone.localdate()
+    items = []
+    for card in cards:
+        r = card.reader
+        items.append(
+            {
+                "card": card,
+                "reader": r,
+                "class_name": r.school_class.name_on(today) if r.school_class_id else r.get_kind_display(),
+                "svg": barcode_svg(card.number),
+            }
+        )
+    return items
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def card_print_reader(request, pk):
+    reader = get_object_or_404(Reader, pk=pk)
+    cards = LibraryCard.objects.filter(reader=reader, status="valid").select_related("reader__school_class")
+    return render(request, "circulation/card_print.html", {"items": _printable(cards), "title": reader.name})
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def card_print_class(request, pk):
+    school_class = get_object_or_404(SchoolClass, pk=pk)
+    cards = (
+        LibraryCard.objects.filter(
+            reader__school_class=school_class, reader__is_active=True, reader__kind="student", status="valid"
+        )
+        .select_related("reader__school_class")
+        .order_by("reader__student_number")
+    )
+    return render(request, "circulation/card_print.html", {"items": _printable(cards), "title": str(school_class)})
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def coverage(request):
+    rows = selectors.class_coverage(timezone.localdate())
+    students = sum(c.students for c in rows)
+    with_card = sum(c.with_card for c in rows)
+    teachers = Reader.objects.filter(kind=ReaderKind.TEACHER, is_active=True)
+    t_total = teachers.count()
+    t_card = teachers.filter(cards__status="valid").distinct().count()
+    return render(
+        request,
+        "circulation/coverage.html",
+        {
+            "rows": rows,
+            "students": students,
+            "with_card": with_card,
+            "rate": round(100 * with_card / students, 1) if students else None,
+            "t_total": t_total,
+            "t_card": t_card,
+            "t_rate": round(100 * t_card / t_total, 1) if t_total else None,
+        },
+    )
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+@require_POST
+def class_cards_issue(request, pk):
+    """Issue a card to every active pupil of a class who has none (for 办证 at the start of year)."""
+    school_class = get_object_or_404(SchoolClass, pk=pk)
+    without = Reader.objects.filter(school_class=school_class, kind="student", is_active=True).exclude(
+        cards__status="valid"
+    )
+    n = 0
+    for reader in without:
+        services.card_issue(reader=reader, by=request.user)
+        n += 1
+    messages.success(request, _("已为 %(c)s 新办 %(n)s 张借书证。") % {"c": school_class, "n": n})
+    return redirect("circulation:coverage")

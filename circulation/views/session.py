@@ -1,0 +1,151 @@
+"""班级借阅: a librarian or student assistant lends to one class: card, book, card, book ..."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog.models import Copy
+from circulation import exceptions as exc
+from circulation import selectors, services
+from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, SchoolClass
+
+
+def _desk_key(class_pk: int, token: str) -> str:
+    return f"班级借阅:{class_pk}:{token}"
+
+
+def _session_class(request, token):
+    sessions = request.session.get("class_sessions", {})
+    if token not in sessions:
+        raise Http404
+    return get_object_or_404(SchoolClass, pk=sessions[token])
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def session_start(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        value = request.POST.get("school_class", "")
+        school_class = SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+        if school_class is None:
+            messages.error(request, _("请选择班级。"))
+        else:
+            token = secrets.token_hex(4)
+            sessions = request.session.get("class_sessions", {})
+            sessions[token] = school_class.pk
+            request.session["class_sessions"] = sessions
+            return redirect("circulation:session", token=token)
+    classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
+    classes.sort(key=lambda item: item[1])
+    return render(request, "circulation/session_start.html", {"classes": classes})
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def session(request, token):
+    school_class = _session_class(request, token)
+    key = _desk_key(school_class.pk, token)
+    count = Loan.objects.filter(desk=key).count()
+    return render(
+        request,
+        "circulation/session.html",
+        {"school_class": school_class, "token": token, "count": count},
+    )
+
+
+def _reply(request, *, tone, message, reader=None, count=0, school_class=None):
+    return render(
+        request,
+        "circulation/_session_response.html",
+        {
+            "tone": tone,
+            "message": message,
+            "reader": reader,
+            "count": count,
+            "school_class": school_class,
+            "now": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+@require_POST
+def session_scan(request, token):
+    school_class = _session_class(request, token)
+    key = _desk_key(school_class.pk, token)
+    code = request.POST.get("code", "").strip()
+    reader_id = request.POST.get("reader", "")
+    reader = Reader.objects.filter(pk=int(reader_id)).first() if reader_id.isdigit() else None
+
+    def count():
+        return Loan.objects.filter(desk=key).count()
+
+    card = selectors.card_by_number(code) if code else None
+    if card is not None:
+        if card.status != LibraryCard.Status.VALID:
+            return _reply(
+                request,
+                tone="error",
+                message=_("借书证 %(n)s 已%(s)s。") % {"n": card.number, "s": card.get_status_display()},
+                count=count(),
+            )
+        tone, message = "ok", _("读者：%(name)s，请扫描图书") % {"name": card.reader.name}
+        if card.reader.school_class_id != school_class.pk:
+            tone, message = "warn", _("注意：%(name)s 不是本班学生") % {"name": card.reader.name}
+        return _reply(request, tone=tone, message=message, reader=card.reader, count=count())
+    if code and Copy.objects.filter(barcode=code).exists():
+        if reader is None:
+            return _reply(request, tone="error", message=_("请先扫描学生的借书证。"), count=count())
+        try:
+            loan = services.loan_checkout(reader=reader, copy_barcode=code, by=request.user, desk=key)
+        except exc.CirculationError as error:
+            return _reply(request, tone="error", message=_("拒借：") + error.message, reader=reader, count=count())
+        return _reply(
+            request,
+            tone="ok",
+            message=_("%(name)s 借出《%(title)s》") % {"name": reader.name, "title": loan.copy.record.title},
+            reader=reader,
+            count=count(),
+        )
+    return _reply(
+        request,
+        tone="error",
+        message=_("找不到借书证或图书“%(code)s”。") % {"code": code},
+        reader=reader,
+        count=count(),
+    )
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+def session_summary(request, token):
+    school_class = _session_class(request, token)
+    key = _desk_key(school_class.pk, token)
+    loans = list(Loan.objects.filter(desk=key).select_related("reader", "copy__record").order_by("checked_out_at"))
+    refusals = list(
+        CirculationEvent.objects.filter(desk=key, action=CirculationEvent.Action.REFUSED)
+        .select_related("reader")
+        .order_by("at")
+    )
+    borrowed = {loan.reader_id for loan in loans}
+    pupils = Reader.objects.filter(school_class=school_class, kind="student", is_active=True).order_by("student_number")
+    not_borrowed = [p for p in pupils if p.pk not in borrowed]
+    return render(
+        request,
+        "circulation/session_summary.html",
+        {
+            "school_class": school_class,
+            "loans": loans,
+            "refusals": refusals,
+            "readers": len(borrowed),
+            "not_borrowed": not_borrowed,
+        },
+    )
