@@ -572,7 +572,9 @@ def loans_by_clc(period: Period) -> list[dict]:
 # --- collection --------------------------------------------------------------------------
 
 
-def collection_figures(period: Period, students: int, students_by_stage: dict[str, int]) -> dict:
+def collection_figures(
+    period: Period, students: int, students_by_stage: dict[str, int], stage: str | None = None
+) -> dict:
     day = period.end
     start, end = period.bounds()
     settings = ReportSettings.current()
@@ -618,8 +620,7 @@ def collection_figures(period: Period, students: int, students_by_stage: dict[st
     row["per_student"] = ratio(row["volumes"], students, 1)
     row["per_student_capped"] = ratio(row["volumes_capped"], students, 1)
     row["year_new_per_student"] = ratio(row["year_new_volumes"], students, 2)
-    stage = school_stage()
-    standard = holdings_standard(stage, students_by_stage)
+    standard = holdings_standard(stage or school_stage(), students_by_stage)
     row["standard"] = standard
     if standard and row["per_student"] is not None:
         row["meets_standard"] = row["per_student"] >= standard["volumes_per_student"]
@@ -751,7 +752,9 @@ def semester_summary(period: Period, previous: Period | None) -> Summary:
         previous=previous,
         school_name=school.name if school else "",
         core=core,
-        collection=collection_figures(period, core["readers"]["students"], by_stage),
+        collection=collection_figures(
+            period, core["readers"]["students"], by_stage, school.stage if school else School.Stage.PRIMARY
+        ),
         classes=classes,
         grades=grades,
         gap=class_gap(classes),
