@@ -320,7 +320,8 @@ def loan_renew(*, loan: Loan, by=None, now: datetime | None = None, desk: str = 
             raise exc.RenewalRefused(_("《%(title)s》已逾期，请先归还。") % {"title": title})
         if Hold.objects.filter(record_id=loan.copy.record_id, status=Hold.Status.WAITING).exists():
             raise exc.RenewalRefused(_("《%(title)s》有其他读者在排队预约，不能续借。") % {"title": title})
-        new_due = due_date_for(today, policy.renewal_days, allow_vacation=loan.is_vacation)
+        # The renewal period runs from the current due date (from today when already overdue).
+        new_due = due_date_for(max(today, loan.due_date), policy.renewal_days, allow_vacation=loan.is_vacation)
         if new_due <= loan.due_date:
             raise exc.RenewalRefused(
                 _("《%(title)s》续借后应还日期不会延后（学期即将结束），无需续借。") % {"title": title}

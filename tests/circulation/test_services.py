@@ -198,7 +198,7 @@ def test_hold_limit_and_duplicates_are_refused(setup, teacher):
 def test_renewal_is_a_renewal_row_and_respects_the_limit(setup):
     loan = checkout(setup, "A0000001")
     renewed = services.loan_renew(loan=loan, by=setup["by"], now=setup["now"] + timedelta(days=7))
-    assert renewed.due_date == date(2025, 12, 3) and renewed.renewals == 1
+    assert renewed.due_date == date(2025, 12, 10) and renewed.renewals == 1
     assert Renewal.objects.filter(loan=loan).count() == 1 and Loan.objects.count() == 1
     with pytest.raises(exc.RenewalRefused, match="上限"):
         services.loan_renew(loan=loan, by=setup["by"], now=setup["now"] + timedelta(days=8))

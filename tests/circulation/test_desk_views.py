@@ -1,0 +1,182 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from circulation.models import CirculationEvent, Hold, Loan
+from circulation.selectors import reader_panel
+from tests.circulation.conftest import aware, make_copy
+from tests.conftest import make_reader
+
+pytestmark = pytest.mark.django_db
+
+SCAN = reverse("circulation:desk_scan")
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch, today):
+    """The views use timezone.now(): pin it to the fixture day (a Wednesday in term)."""
+    from django.utils import timezone
+
+    fixed = aware(today, 10)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+
+
+def scan(client, code, reader=None, mode="checkout"):
+    data = {"code": code, "mode": mode, "desk": "一号台"}
+    if reader:
+        data["reader"] = reader.pk
+    return client.post(SCAN, data, HTTP_HX_REQUEST="true")
+
+
+def test_desk_page_requires_the_desk_permission(client, teacher, assistant):
+    url = reverse("circulation:desk")
+    assert client.get(url).status_code == 302
+    client.force_login(teacher)
+    assert client.get(url).status_code == 403
+    client.force_login(assistant)
+    assert client.get(url).status_code == 200
+
+
+def test_scan_is_post_only_and_needs_login(client, librarian, teacher):
+    assert client.post(SCAN, {"code": "x"}).status_code == 302
+    client.force_login(teacher)
+    assert client.post(SCAN, {"code": "x"}).status_code == 403
+    client.force_login(librarian)
+    assert client.get(SCAN).status_code == 405
+
+
+def test_scanning_a_card_shows_the_reader_panel(client, setup):
+    client.force_login(setup["by"])
+    card = setup["reader"].cards.get()
+    response = scan(client, card.number)
+    body = response.content.decode()
+    assert "张小明" in body and "三年级(2)班" in body and 'value="%s"' % setup["reader"].pk in body
+
+
+def test_scanning_books_lends_them_and_refuses_the_third(client, setup):
+    client.force_login(setup["by"])
+    reader = setup["reader"]
+    assert "已借出《小王子》" in scan(client, "A0000001", reader).content.decode()
+    assert "已借出《西游记》" in scan(client, "A0000003", reader).content.decode()
+    body = scan(client, "A0000002", reader).content.decode()
+    assert "拒借" in body and "上限" in body and 'data-tone="error"' in body
+    assert Loan.objects.filter(reader=reader).count() == 2
+    assert Loan.objects.get(copy__barcode="A0000001").desk == "一号台"
+
+
+def test_a_book_without_a_reader_is_refused_clearly(client, setup):
+    client.force_login(setup["by"])
+    assert "请先扫描读者的借书证" in scan(client, "A0000001").content.decode()
+    assert not Loan.objects.exists()
+
+
+def test_unknown_code_says_so(client, setup):
+    client.force_login(setup["by"])
+    assert "找不到借书证、图书或读者“ZZZ”" in scan(client, "ZZZ").content.decode()
+
+
+def test_search_by_name_or_pinyin_selects_the_reader(client, setup):
+    client.force_login(setup["by"])
+    assert 'data-reader="%s"' % setup["reader"].pk in scan(client, "小明").content.decode()
+
+
+def test_return_mode_shows_reader_overdue_days_and_hold(client, setup, teacher):
+    client.force_login(setup["by"])
+    Loan.objects.create(
+        copy=setup["c1"],
+        reader=setup["reader"],
+        reader_kind="student",
+        checked_out_at=aware(date(2025, 10, 20)),
+        due_date=date(2025, 11, 3),
+    )
+    setup["c1"].status = "on_loan"
+    setup["c1"].save()
+    make_copy(setup["record"], "A0000009", status="on_loan")
+    setup["c2"].status = "on_loan"
+    setup["c2"].save()
+    Hold.objects.create(record=setup["record"], reader=teacher.reader, placed_at=aware(date(2025, 11, 1)))
+    body = scan(client, "A0000001", mode="return").content.decode()
+    assert "已还《小王子》" in body and "张小明" in body and "逾期 9 天" in body
+    assert "王老师" in body and "打印预约条" in body
+    hold = Hold.objects.get()
+    assert hold.status == "ready"
+    slip = client.get(reverse("circulation:hold_slip", args=[hold.pk])).content.decode()
+    assert "王老师" in slip and "A0000001" in slip
+
+
+def test_renew_from_the_panel(client, setup):
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])
+    loan = Loan.objects.get()
+    url = reverse("circulation:desk_renew", args=[loan.pk])
+    assert client.get(url).status_code == 405
+    body = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "已续借" in body
+    body = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "上限" in body
+    loan.refresh_from_db()
+    assert loan.renewals == 1
+
+
+def test_lost_card_is_refused_at_the_desk(client, setup):
+    client.force_login(setup["by"])
+    card = setup["reader"].cards.get()
+    card.status = "lost"
+    card.save()
+    body = scan(client, card.number).content.decode()
+    assert "已挂失" in body
+    body = scan(client, "A0000001", setup["reader"]).content.decode()
+    assert "挂失" in body and not Loan.objects.exists()
+    assert CirculationEvent.objects.filter(action="refused").count() == 1
+
+
+# --- query counts: constant, whatever the reader's history --------------------------------
+
+
+def _history(reader, n, copy_prefix):
+    for i in range(n):
+        copy = make_copy(barcode=f"{copy_prefix}{i:04d}")
+        Loan.objects.create(
+            copy=copy,
+            reader=reader,
+            reader_kind="student",
+            checked_out_at=aware(date(2025, 9, 2)) + timedelta(hours=i),
+            due_date=date(2025, 9, 16),
+            returned_at=aware(date(2025, 9, 10)) + timedelta(hours=i),
+        )
+
+
+@pytest.mark.parametrize("history", [0, 15])
+def test_checkout_query_count_is_pinned(client, setup, django_assert_num_queries, history):
+    _history(setup["reader"], history, "H")
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])  # warm the session and the user
+    with django_assert_num_queries(28):
+        response = scan(client, "A0000003", setup["reader"])
+    assert "已借出" in response.content.decode()
+
+
+@pytest.mark.parametrize("history", [0, 15])
+def test_return_query_count_is_pinned(client, setup, django_assert_num_queries, history):
+    _history(setup["reader"], history, "H")
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])
+    with django_assert_num_queries(20):
+        response = scan(client, "A0000001", mode="return")
+    assert "已还" in response.content.decode()
+
+
+@pytest.mark.parametrize("open_loans", [0, 2])
+def test_reader_panel_query_count_is_pinned(setup, django_assert_num_queries, open_loans):
+    from circulation import services
+
+    for code in ["A0000001", "A0000003"][:open_loans]:
+        services.loan_checkout(reader=setup["reader"], copy_barcode=code, by=setup["by"], now=setup["now"])
+    with django_assert_num_queries(5):
+        panel = reader_panel(setup["reader"].pk, setup["now"].date())
+    assert len(panel.loans) == open_loans
+
+
+def test_other_reader_in_class(school_class):
+    assert make_reader("李华", school_class=school_class, number="20230299").school_class == school_class
