@@ -28,6 +28,8 @@ from circulation.models import (
     Term,
 )
 from library.models import School
+from reports.defaults import load_defaults
+from reports.models import CollectionTarget, HoldingsStandard, ReportSettings
 from tests.conftest import make_user
 
 
@@ -72,8 +74,14 @@ def card(reader, *, issued=date(2025, 9, 1), ended=None):
     )
 
 
+@pytest.fixture(autouse=True)
+def standards(db):
+    """The defaults of the data migration (transactional tests elsewhere in the suite flush them)."""
+    load_defaults(HoldingsStandard, CollectionTarget, ReportSettings)
+
+
 @pytest.fixture
-def school(db, school_class, head_teacher):
+def school(db, standards, school_class, head_teacher):
     School.objects.create(name="测试小学", stage=School.Stage.PRIMARY)
     prev = Term.objects.create(
         name="2024—2025学年第二学期", school_year=2024, number=2, start=date(2025, 2, 17), end=date(2025, 7, 10)
