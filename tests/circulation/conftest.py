@@ -50,6 +50,13 @@ def make_policies():
     LoanPolicy.objects.create(name="集体", reader_kind="collective", max_items=60, loan_days=120, max_renewals=0)
 
 
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch, today):
+    """Pages and services use timezone.now(): pin it to the fixture day (a Wednesday in term)."""
+    fixed = aware(today, 10)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+
+
 @pytest.fixture
 def policies(db):
     make_policies()

@@ -13,15 +13,6 @@ pytestmark = pytest.mark.django_db
 SCAN = reverse("circulation:desk_scan")
 
 
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch, today):
-    """The views use timezone.now(): pin it to the fixture day (a Wednesday in term)."""
-    from django.utils import timezone
-
-    fixed = aware(today, 10)
-    monkeypatch.setattr(timezone, "now", lambda: fixed)
-
-
 def scan(client, code, reader=None, mode="checkout"):
     data = {"code": code, "mode": mode, "desk": "一号台"}
     if reader:
