@@ -2,6 +2,7 @@
 
 import re
 from io import BytesIO
+from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -86,7 +87,7 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
     """Rows of the first sheet as import rows, numbered by their sheet row."""
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportRejected(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")) from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)

@@ -20,6 +20,10 @@ from catalog.models import (
 class RecordForm(forms.ModelForm):
     """Bibliographic data; ISBN and class number are validated and normalised here."""
 
+    isbn = forms.CharField(
+        label="ISBN", max_length=20, required=False, help_text=_("ISBN-10 或 ISBN-13，可带连字符；没有 ISBN 可不填。")
+    )
+
     class Meta:
         model = Record
         fields = [
@@ -45,15 +49,12 @@ class RecordForm(forms.ModelForm):
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "isbn": _("ISBN-10 或 ISBN-13，可带连字符；没有 ISBN 可不填。"),
             "clc": _("例如 I287.5；可用比分类表更细的号码。"),
             "book_number": _("留空则自动取该分类号的下一个种次号。"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["isbn"].max_length = 20
-        self.fields["isbn"].widget.attrs["maxlength"] = 20
         self.fields["isbn"].widget.attrs["autofocus"] = True
         self.fields["clc"].required = True
         self.warnings: list[str] = []

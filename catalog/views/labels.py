@@ -1,5 +1,6 @@
 """Print-ready label sheets. Copies are chosen by record, by selection, by batch or by barcode range."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from catalog import labels
 from catalog.models import AcquisitionBatch, Copy
 from catalog.views.records import catalogue_required
+from library.models import School
 
 MAX_LABELS = 1300  # 20 sheets of 65
 
@@ -36,6 +38,14 @@ def _selected_copies(params):
     if len(copies) > MAX_LABELS:
         return None, _("一次最多打印 %(n)s 枚标签，请缩小范围。") % {"n": MAX_LABELS}
     return copies, ""
+
+
+def _owner() -> str:
+    """The name printed on barcode labels: the library's name, else the school's."""
+    school = School.objects.order_by("pk").first()
+    if school is None:
+        return str(settings.SCHOOL_NAME_DEFAULT)
+    return school.library_name or school.name
 
 
 @login_required
@@ -80,5 +90,11 @@ def labels_page(request):
     return render(
         request,
         "catalog/labels_sheet.html",
-        {"kind": kind, "preset": preset, "pages": pages, "count": len(copies), "params": request.GET.urlencode()},
+        {
+            "kind": kind,
+            "preset": preset,
+            "pages": pages,
+            "count": len(copies),
+            "owner": _owner(),
+        },
     )
