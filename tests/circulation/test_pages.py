@@ -312,3 +312,9 @@ def test_rollover_page_lists_unreturned_books_then_runs(client, setup, monkeypat
     client.post(reverse("circulation:rollover"))
     pupil.refresh_from_db()
     assert not pupil.is_active
+
+
+def test_head_teacher_home_page_lists_the_class_overdue_books(client, scene):
+    client.force_login(scene["head"])
+    body = client.get(reverse("my_account")).content.decode()
+    assert "三年级(2)班 · 逾期未还" in body and "张小明：《小王子》 逾期 9 天" in body

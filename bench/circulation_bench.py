@@ -1,0 +1,129 @@
+"""Benchmark of the circulation desk: checkout, return and the reader panel through the full Django stack.
+
+    .venv/bin/python bench/circulation_bench.py [--database-url URL] [--rebuild] [--runs 200]
+
+The dataset is the demo school at benchmark scale (`manage.py load_demo --students 3000 --titles 60000
+--copies 100000 --terms 6`: about 300,000 loans), loaded once into its own database (default
+postgres://postgres@127.0.0.1:54329/library_circ_bench). Each run lends an on-shelf copy to a pupil who
+may borrow, through the desk's scan view (Django test client: middleware, session, permissions, the
+service, template rendering; no network), returns it the same way, and renders a reader panel.
+Targets (issue 4): checkout and return < 30 ms median and < 60 ms p95; reader panel < 50 ms.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_circ_bench"
+SCALE = ["--students", "3000", "--titles", "60000", "--copies", "100000", "--terms", "6"]
+TARGETS = {"checkout": (30, 60), "return": (30, 60), "reader panel": (50, None)}
+
+
+def database(url: str, *, rebuild: bool) -> bool:
+    """Create the database if needed; True when it is empty (and must be loaded)."""
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            return True
+    with psycopg.connect(url) as conn:
+        has_table = conn.execute("SELECT to_regclass('public.auth_user')").fetchone()[0]
+        return not has_table or not conn.execute("SELECT 1 FROM auth_user LIMIT 1").fetchone()
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def figures(name: str, samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    median = statistics.median(ms)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    target_median, target_p95 = TARGETS[name]
+    ok = median < target_median and (target_p95 is None or p95 < target_p95)
+    target = f"< {target_median} ms median" + (f", < {target_p95} ms p95" if target_p95 else "")
+    return f"{name:13s} median {median:6.1f} ms   p95 {p95:6.1f} ms   (target {target})  {'OK' if ok else 'SLOW'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--rebuild", action="store_true", help="drop and load the dataset again")
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+
+    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_TEST": "1", "LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+    if database(args.database_url, rebuild=args.rebuild):
+        manage("migrate", "-v0", env=env)
+        started = time.perf_counter()
+        manage("load_demo", *SCALE, env=env)
+        print(f"dataset loaded in {time.perf_counter() - started:.0f} s")
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "library.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db.models import Exists, OuterRef
+    from django.test import Client
+    from django.urls import reverse
+
+    from catalog.models import Copy
+    from circulation.models import Compensation, LibraryCard, Loan, Reader
+
+    print(
+        f"data: {Reader.objects.count()} readers, {Copy.objects.count()} copies, {Loan.objects.count()} loans "
+        f"({Loan.objects.filter(returned_at__isnull=True).count()} open)"
+    )
+    readers = list(
+        Reader.objects.filter(kind="student", is_active=True)
+        .filter(Exists(LibraryCard.objects.filter(reader=OuterRef("pk"), status="valid")))
+        .exclude(Exists(Loan.objects.filter(reader=OuterRef("pk"), returned_at__isnull=True)))
+        .exclude(Exists(Compensation.objects.filter(reader=OuterRef("pk"), status="unpaid")))
+        .order_by("?")[: args.runs]
+    )
+    copies = list(
+        Copy.objects.filter(status="on_shelf", location__is_lendable=True, withdrawn_on__isnull=True)
+        .order_by("?")
+        .values_list("barcode", flat=True)[: args.runs]
+    )
+    runs = min(len(readers), len(copies))
+    client = Client()
+    client.force_login(User.objects.get(username="librarian"))
+    scan = reverse("circulation:desk_scan")
+    times = {"checkout": [], "return": [], "reader panel": []}
+    # Warm-up: first request loads templates and opens the connection.
+    client.get(reverse("circulation:desk_reader", args=[readers[0].pk]))
+    for reader, barcode in zip(readers[:runs], copies[:runs], strict=False):
+        t = time.perf_counter()
+        response = client.post(scan, {"code": barcode, "reader": reader.pk, "mode": "checkout", "desk": "bench"})
+        times["checkout"].append(time.perf_counter() - t)
+        assert "已借出" in response.content.decode(), response.content.decode()[:500]
+        t = time.perf_counter()
+        response = client.get(reverse("circulation:desk_reader", args=[reader.pk]))
+        times["reader panel"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        response = client.post(scan, {"code": barcode, "mode": "return", "desk": "bench"})
+        times["return"].append(time.perf_counter() - t)
+        assert "已还" in response.content.decode()
+    print(f"{runs} runs")
+    for name, samples in times.items():
+        print(figures(name, samples))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+from django import template
+from django.utils import timezone
+
+from circulation import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("circulation/_class_overdue_summary.html")
+def class_overdue_summary(user):
+    """The head teacher's own classes and their overdue books, for the home page."""
+    if not getattr(user, "is_authenticated", False):
+        return {"rows": []}
+    today = timezone.localdate()
+    classes = list(user.head_of_classes.filter(is_active=True))
+    loans = selectors.overdue_loans(today, classes=classes) if classes else []
+    rows = []
+    for c in classes:
+        items = [loan for loan in loans if loan.reader.school_class_id == c.pk]
+        rows.append({"school_class": c, "name": c.name_on(today), "loans": items})
+    return {"rows": rows}
