@@ -233,3 +233,14 @@ def lookup(code: str) -> Lookup:
                     return Lookup(r, False)
             return Lookup(node, False)
     return Lookup(None, False)
+
+
+def ensure_table() -> int:
+    """Load the table when it is empty (e.g. after a test database flush); returns rows added."""
+    from catalog.models import ClcClass
+
+    if ClcClass.objects.exists():
+        return 0
+    rows = table_rows()
+    ClcClass.objects.bulk_create([ClcClass(**row) for row in rows], batch_size=5000)
+    return len(rows)

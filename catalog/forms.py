@@ -113,7 +113,7 @@ class BatchForm(forms.ModelForm):
     class Meta:
         model = AcquisitionBatch
         fields = ["received_on", "supplier", "invoice_number", "invoice_total", "source", "note"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     source = forms.ChoiceField(label=_("来源"), choices=CopySource.choices, initial=CopySource.PURCHASE)
 
@@ -133,7 +133,7 @@ class WithdrawalForm(forms.ModelForm):
     class Meta:
         model = WithdrawalBatch
         fields = ["withdrawn_on", "reason", "approver", "disposal", "note"]
-        widgets = {"withdrawn_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"withdrawn_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,8 +2,19 @@
 
 import pytest
 
-from catalog import services
+from catalog import clc, services
 from catalog.models import Location
+
+
+@pytest.fixture(autouse=True)
+def clc_table(request):
+    """The migration loads the 中图法 table, but transactional tests (here or in other apps)
+    flush every table when they end: put it back for the tests that follow."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if (marker or "db" in request.fixturenames) and not transactional:
+        request.getfixturevalue("db")
+        clc.ensure_table()
 
 
 @pytest.fixture
