@@ -458,7 +458,8 @@ def top_readers(period: Period, limit: int = 10) -> list[dict]:
         .filter(rank__lte=limit)
         .order_by("rank", "reader__student_number", "reader")
     )
-    return [_star(r, period) for r in rows]
+    # Ties share a rank; a long tie on the last place is cut at three times the limit.
+    return [_star(r, period) for r in rows[: limit * 3]]
 
 
 def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
@@ -512,7 +513,15 @@ def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
         star.update(grade_name=grade_name(stage, grade), stage=stage, grade=grade)
         out.append(star)
     out.sort(key=lambda s: (STAGE_ORDER.get(s["stage"], 9), s["grade"], s["rank"], s["student_number"] or ""))
-    return out
+    # Ties share a rank; a long tie is cut at three times the limit per grade.
+    shown: dict[tuple, int] = {}
+    kept = []
+    for star in out:
+        key = (star["stage"], star["grade"])
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= limit * 3:
+            kept.append(star)
+    return kept
 
 
 def _star(r: dict, period: Period) -> dict:

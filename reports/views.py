@@ -177,7 +177,7 @@ def reader_record(request, pk: int):
 def my_record(request):
     reader = Reader.objects.filter(user=request.user).first()
     if reader is None:
-        return _bad_request(request, _("您的登录账号尚未关联读者信息，请联系图书管理员。"))
+        return render(request, "reports/error.html", {"message": _("您的登录账号尚未关联读者信息，请联系图书管理员。")})
     query = request.GET.urlencode()
     url = f"{redirect('reports:reader_record', pk=reader.pk).url}"
     return redirect(f"{url}?{query}" if query else url)

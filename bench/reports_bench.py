@@ -1,0 +1,133 @@
+"""Benchmark of the reports: render times of the semester summary page, its Excel export and a class report.
+
+    .venv/bin/python bench/reports_bench.py [--database-url URL] [--runs 5]
+
+The dataset is the demo school at benchmark scale (`manage.py load_demo --students 3000 --titles 60000
+--copies 100000 --terms 6`: about 300,000 loans), loaded once into its own database
+(default postgres://postgres@127.0.0.1:54329/library_reports_bench; under `make bench` the shared
+benchmark database in DATABASE_URL). Targets (issue 5): summary < 1.5 s, export < 3 s, class report
+< 300 ms. Times are measured in-process with Django's test client (rendering included, no network).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_reports_bench"
+TARGETS = {"summary": 1.5, "export": 3.0, "class report": 0.3}
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm up: template compilation, connection, caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("REPORTS_BENCH_DATABASE_URL"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_TEST": "1", "DJANGO_SETTINGS_MODULE": "library.settings"}
+    ensure_database(url)
+    manage("migrate", "--no-input", "-v", "0", env=env)
+    started = time.perf_counter()
+    manage(
+        "load_demo",
+        "--if-empty",
+        "--students",
+        "3000",
+        "--titles",
+        "60000",
+        "--copies",
+        "100000",
+        "--terms",
+        "6",
+        env=env,
+    )
+    print(f"dataset ready in {time.perf_counter() - started:.0f} s")
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from circulation.models import Loan, Reader, SchoolClass, Term
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load (autovacuum would do this)
+
+    today = timezone.localdate()
+    term = Term.objects.filter(end__lt=today).order_by("-end").first() or Term.objects.order_by("-start").first()
+    print(
+        f"data: {Reader.objects.filter(kind='student').count()} students, "
+        f"{Loan.objects.count()} loans, terms {Term.objects.count()}; period: {term.name}"
+    )
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.get(username="admin")
+    head = User.objects.get(username="teacher")
+    klass = SchoolClass.objects.filter(head_teacher=head).first()
+
+    admin_client, head_client = Client(), Client()
+    admin_client.force_login(admin)
+    head_client.force_login(head)
+    query = f"?term={term.pk}"
+
+    def get(client, path):
+        def run():
+            response = client.get(path + query)
+            assert response.status_code == 200, (path, response.status_code)
+            if response.streaming:
+                b"".join(response.streaming_content)
+
+        return run
+
+    cases = [
+        ("summary", get(admin_client, "/reports/")),
+        ("export", get(admin_client, "/reports/summary.xlsx")),
+        ("class report", get(head_client, f"/reports/classes/{klass.pk}/")),
+        ("collection analysis", get(admin_client, "/reports/collection/")),
+    ]
+    print(f"{'page':<22}{'median':>10}{'max':>10}{'target':>10}")
+    for name, fn in cases:
+        times = timed(fn, args.runs)
+        target = TARGETS.get(name)
+        verdict = "" if target is None else ("  ok" if max(times) < target else "  SLOW")
+        target_text = f"{target:.2f} s" if target else "—"
+        print(f"{name:<22}{statistics.median(times):>8.3f} s{max(times):>8.3f} s{target_text:>10}{verdict}")
+
+
+if __name__ == "__main__":
+    main()
