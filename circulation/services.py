@@ -233,6 +233,22 @@ def _checkout(*, reader, copy_barcode, by, now, desk, allow_vacation, collective
                 desk=desk[:40],
             )
             copy_change_status(copy, CopyStatus.ON_LOAN, by=_user(by), now=now, note=_("借出"))
+            if hold is None:
+                # The reader takes another copy of a title they reserved: the reservation is
+                # fulfilled, and a copy kept for it goes to the next reader.
+                hold = (
+                    Hold.objects.select_for_update(of=("self",))
+                    .select_related("copy")
+                    .filter(
+                        reader=reader, record_id=copy.record_id, status__in=[Hold.Status.WAITING, Hold.Status.READY]
+                    )
+                    .first()
+                )
+                if hold is not None and hold.copy_id and hold.status == Hold.Status.READY:
+                    Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=now)
+                    kept = Copy.objects.select_for_update(of=("self",)).get(pk=hold.copy_id)
+                    _assign_copy_to_next_hold(kept, by=by, now=now, desk=desk)
+                    hold = None
             if hold is not None:
                 Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=now)
             _log(Action.CHECKOUT, at=now, by=_user(by), desk=desk, reader=reader, copy=copy, loan=loan)
@@ -280,8 +296,9 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
 
 def _assign_copy_to_next_hold(copy: Copy, *, by, now, desk="") -> Hold | None:
     """Give a copy that just became free to the first waiting reader, or put it back on the shelf."""
+    # skip_locked: two copies of a title returned at the same moment go to two different waiters.
     hold = (
-        Hold.objects.select_for_update(of=("self",))
+        Hold.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("reader")
         .filter(record_id=copy.record_id, status=Hold.Status.WAITING)
         .order_by("placed_at", "id")

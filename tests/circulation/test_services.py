@@ -315,3 +315,14 @@ def test_event_log_is_append_only(setup):
         CirculationEvent.objects.filter(pk=event.pk).update(detail="forged")
     with pytest.raises(DatabaseError), transaction.atomic():
         CirculationEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_taking_another_copy_fulfils_the_reservation_and_frees_the_kept_copy(setup, teacher, other_teacher):
+    checkout(setup, "A0000001")
+    services.hold_place(record=setup["record"], reader=teacher.reader, by=teacher, now=setup["now"])  # keeps A0000002
+    services.hold_place(record=setup["record"], reader=other_teacher.reader, by=other_teacher, now=setup["now"])
+    make_copy(setup["record"], "A0000004")
+    services.loan_checkout(reader=teacher.reader, copy_barcode="A0000004", by=setup["by"], now=setup["now"])
+    holds = {h.reader.name: h for h in Hold.objects.select_related("reader", "copy")}
+    assert holds["王老师"].status == "fulfilled"
+    assert holds["赵老师"].status == "ready" and holds["赵老师"].copy.barcode == "A0000002"
