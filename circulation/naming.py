@@ -1,15 +1,16 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 GRADE_NAMES = {
-    1: "一年级",
-    2: "二年级",
-    3: "三年级",
-    4: "四年级",
-    5: "五年级",
-    6: "六年级",
+    1: N_("一年级"),
+    2: N_("二年级"),
+    3: N_("三年级"),
+    4: N_("四年级"),
+    5: N_("五年级"),
+    6: N_("六年级"),
 }
-JUNIOR_NAMES = {1: "初一", 2: "初二", 3: "初三"}
-SENIOR_NAMES = {1: "高一", 2: "高二", 3: "高三"}
+JUNIOR_NAMES = {1: N_("初一"), 2: N_("初二"), 3: N_("初三")}
+SENIOR_NAMES = {1: N_("高一"), 2: N_("高二"), 3: N_("高三")}
 
 
 def grade_name(stage: str, grade: int) -> str:
