@@ -546,24 +546,32 @@ def _star(r: dict, period: Period) -> dict:
 
 
 def top_titles(period: Period, limit: int = 20) -> list[dict]:
-    """借阅排行榜: titles by loans in the period (all readers), ties share a rank."""
-    rows = (
+    """借阅排行榜: titles by loans in the period (all readers), ties share a rank.
+
+    Grouped by record id only (narrow rows); the 20 titles are fetched afterwards.
+    """
+    ranked = list(
         loans_in(period)
-        .values("copy__record", "copy__record__title", "copy__record__authors", "copy__record__call_number")
+        .values("copy__record")
         .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
-        .order_by("rank", "copy__record__title", "copy__record")[:limit]
+        .order_by("rank", "copy__record")[:limit]
     )
-    return [
-        {
-            "rank": r["rank"],
-            "record_id": r["copy__record"],
-            "title": r["copy__record__title"],
-            "authors": r["copy__record__authors"],
-            "call_number": r["copy__record__call_number"],
-            "loans": r["loans"],
-        }
-        for r in rows
-    ]
+    records = Record.objects.in_bulk([r["copy__record"] for r in ranked])
+    rows = []
+    for r in ranked:
+        record = records[r["copy__record"]]
+        rows.append(
+            {
+                "rank": r["rank"],
+                "record_id": record.pk,
+                "title": record.title,
+                "authors": record.authors,
+                "call_number": record.call_number,
+                "loans": r["loans"],
+            }
+        )
+    rows.sort(key=lambda r: (r["rank"], r["title"]))
+    return rows
 
 
 def loans_by_clc(period: Period) -> list[dict]:
@@ -585,23 +593,44 @@ def loans_by_clc(period: Period) -> list[dict]:
 # --- collection --------------------------------------------------------------------------
 
 
+def holdings(day: date, cap: int) -> dict:
+    """Volumes, titles, lendable volumes, value and volumes with duplicates capped, in one query."""
+    per_record = (
+        in_collection(day)
+        .values("record")
+        .annotate(
+            n=Count("id"),
+            lendable_n=Count("id", filter=Q(location__is_lendable=True)),
+            value_n=Sum("price"),
+            capped_n=Least(Count("id"), Value(cap)),
+        )
+        .order_by()
+    )
+    row = per_record.aggregate(
+        volumes=Sum("n"),
+        titles=Count("record"),
+        lendable=Sum("lendable_n"),
+        value=Sum("value_n"),
+        volumes_capped=Sum("capped_n"),
+    )
+    for key in ("volumes", "lendable", "volumes_capped"):
+        row[key] = row[key] or 0
+    return row
+
+
 def collection_figures(
-    period: Period, students: int, students_by_stage: dict[str, int], stage: str | None = None
+    period: Period,
+    students: int,
+    students_by_stage: dict[str, int],
+    stage: str | None = None,
+    *,
+    held: dict | None = None,
+    settings: ReportSettings | None = None,
 ) -> dict:
     day = period.end
     start, end = period.bounds()
-    settings = ReportSettings.current()
-    held = in_collection(day)
-    row = held.aggregate(
-        volumes=Count("id"),
-        titles=Count("record", distinct=True),
-        lendable=Count("id", filter=Q(location__is_lendable=True)),
-        value=Sum("price"),
-    )
-    capped = (
-        held.values("record").annotate(n=Count("id")).annotate(c=Least(F("n"), Value(settings.duplicate_cap)))
-    ).aggregate(total=Sum("c"))["total"]
-    row["volumes_capped"] = capped or 0
+    settings = settings or ReportSettings.current()
+    row = dict(held or holdings(day, settings.duplicate_cap))
     row["duplicate_cap"] = settings.duplicate_cap
     acquired = Copy.objects.filter(acquired_on__gte=period.start, acquired_on__lte=day).aggregate(
         new_volumes=Count("id"), new_titles=Count("record", distinct=True), new_spend=Sum("price")
@@ -656,17 +685,16 @@ def students_by_stage(day: date) -> dict[str, int]:
 # --- the semester summary ----------------------------------------------------------------
 
 
-def core_figures(period: Period) -> dict:
+def core_figures(period: Period, cap: int | None = None) -> dict:
     """The main figures, also used for the comparison with the previous period."""
     readers = reader_figures(period)
     circ = circulation_figures(period)
-    held = in_collection(period.end).aggregate(
-        volumes=Count("id"), lendable=Count("id", filter=Q(location__is_lendable=True))
-    )
+    held = holdings(period.end, cap or ReportSettings.current().duplicate_cap)
     students = readers["students"]
     return {
         "readers": readers,
         "circulation": circ,
+        "holdings": held,
         "volumes": held["volumes"],
         "lendable": held["lendable"],
         "loans_per_student": ratio(circ["student_loans"], students),
@@ -755,18 +783,24 @@ class Summary:
 
 
 def semester_summary(period: Period, previous: Period | None) -> Summary:
-    core = core_figures(period)
+    settings = ReportSettings.current()
+    core = core_figures(period, settings.duplicate_cap)
     classes, grades = class_and_grade_rows(period)
     by_stage = students_by_stage(period.end)
     school = School.objects.order_by("pk").first()
-    prev_core = core_figures(previous) if previous else None
+    prev_core = core_figures(previous, settings.duplicate_cap) if previous else None
     return Summary(
         period=period,
         previous=previous,
         school_name=school.name if school else "",
         core=core,
         collection=collection_figures(
-            period, core["readers"]["students"], by_stage, school.stage if school else School.Stage.PRIMARY
+            period,
+            core["readers"]["students"],
+            by_stage,
+            school.stage if school else School.Stage.PRIMARY,
+            held=core["holdings"],
+            settings=settings,
         ),
         classes=classes,
         grades=grades,
