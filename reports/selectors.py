@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
-    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -23,7 +24,8 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Cast, Concat, Least, Rank, TruncDate
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least, Rank, TruncDate
 from django.utils.translation import gettext as _
 
 from catalog.models import Copy, Record, WithdrawalReason
@@ -146,12 +148,13 @@ def in_collection(day: date):
 
 
 def _visit_key():
-    # 人次: one per distinct (reader, local calendar day) with a checkout.
-    return Concat(
-        Cast("reader_id", output_field=CharField()),
-        Value(":"),
-        Cast(TruncDate("checked_out_at"), output_field=CharField()),
-        output_field=CharField(),
+    # 人次: one per distinct (reader, local calendar day) with a checkout, as one integer
+    # (reader id × 100000 + days since 2000-01-01) so COUNT(DISTINCT ...) compares integers.
+    return RawSQL(
+        "(circulation_loan.reader_id::bigint * 100000"
+        " + ((circulation_loan.checked_out_at AT TIME ZONE %s)::date - DATE '2000-01-01'))",
+        [django_settings.TIME_ZONE],
+        output_field=BigIntegerField(),
     )
 
 
@@ -909,18 +912,12 @@ def class_report(school_class: SchoolClass, period: Period, today: date) -> dict
     here = any_in_period & Q(loans__school_class=school_class)
     open_loan = Q(loans__returned_at__isnull=True, loans__is_collective=False)
     enrolled = enrolled_students(period.end).filter(school_class=school_class)
-    borrowed_here = Exists(
-        Loan.objects.filter(
-            reader=OuterRef("pk"),
-            school_class=school_class,
-            checked_out_at__gte=start,
-            checked_out_at__lt=end,
-            is_collective=False,
-        )
-    )
+    borrowed_here = Loan.objects.filter(
+        school_class=school_class, checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False
+    ).values("reader_id")
     rows = list(
         Reader.objects.filter(kind=ReaderKind.STUDENT)
-        .filter(Q(pk__in=enrolled.values("pk")) | Q(borrowed_here))
+        .filter(Q(pk__in=enrolled.values("pk")) | Q(pk__in=borrowed_here))
         .annotate(
             enrolled=Exists(enrolled.filter(pk=OuterRef("pk"))),
             period_loans=Count("loans", filter=here),
@@ -965,7 +962,8 @@ def reading_record(reader: Reader, period: Period) -> dict:
 # --- collection analysis (馆藏结构) ------------------------------------------------------
 
 
-def collection_analysis(day: date, years: int | None = None) -> dict:
+def collection_analysis(day: date, years: int | None = None, limit: int | None = 200) -> dict:
+    """馆藏结构 on `day`. The lists (复本过多, 长期未借) are cut at `limit` rows (None: all, for the export)."""
     settings = ReportSettings.current()
     years = years or settings.never_borrowed_years
     held = in_collection(day)
@@ -1053,42 +1051,51 @@ def collection_analysis(day: date, years: int | None = None) -> dict:
     unknown = age_rows.get(None, 0)
     if unknown:
         ages.append({"label": _("出版年不详"), "volumes": unknown, "share": share(unknown, total_volumes)})
-    # 复本过多: titles with more copies in the collection than the cap.
-    duplicates = list(
-        Record.objects.annotate(
-            volumes=Count(
-                "copies",
-                filter=Q(copies__acquired_on__lte=day)
-                & (Q(copies__withdrawn_on__isnull=True) | Q(copies__withdrawn_on__gt=day)),
-            )
-        )
+    # 复本过多: titles with more copies in the collection than the cap (grouped over the copies).
+    over = list(
+        held.values("record")
+        .annotate(volumes=Count("id"))
         .filter(volumes__gt=settings.duplicate_cap)
-        .order_by("-volumes", "title")
-        .values("pk", "title", "authors", "call_number", "volumes")[:200]
+        .order_by("-volumes", "record")
+        .values_list("record", "volumes")[:limit]
     )
-    for d in duplicates:
-        d["excess"] = d["volumes"] - settings.duplicate_cap
+    records = Record.objects.in_bulk([pk for pk, _n in over])
+    duplicates = [
+        {
+            "pk": pk,
+            "title": records[pk].title,
+            "authors": records[pk].authors,
+            "call_number": records[pk].call_number,
+            "volumes": n,
+            "excess": n - settings.duplicate_cap,
+        }
+        for pk, n in over
+    ]
     # 剔旧 candidates: titles held since before the cutoff with no loan since the cutoff.
     cutoff = date(day.year - years, day.month, min(day.day, 28))
     cutoff_dt = Period(start=cutoff, end=cutoff, label="", kind="range").bounds()[0]
     day_end = Period(start=day, end=day, label="", kind="range").bounds()[1]
-    recent_loan = Exists(
-        Loan.objects.filter(copy__record=OuterRef("pk"), checked_out_at__gte=cutoff_dt, checked_out_at__lt=day_end)
+    recently_lent = Loan.objects.filter(checked_out_at__gte=cutoff_dt, checked_out_at__lt=day_end).values(
+        "copy__record_id"
     )
-    held_since_cutoff = Exists(held.filter(record=OuterRef("pk"), acquired_on__lte=cutoff))
-    never = Record.objects.filter(held_since_cutoff).exclude(recent_loan)
-    never_count = never.count()
+    held_before_cutoff = held.filter(acquired_on__lte=cutoff).values("record_id")
+    never = Record.objects.filter(pk__in=held_before_cutoff).exclude(pk__in=recently_lent)
+    # One pass: the first `limit` ids and, with COUNT(*) OVER (), how many there are in all.
+    first = list(
+        never.annotate(total=Window(Count("id"))).order_by("pub_year", "title", "pk").values_list("pk", "total")[:limit]
+    )
+    never_count = first[0][1] if first else 0
+    never_ids = [pk for pk, _total in first]
+    held_copy = Q(copies__acquired_on__lte=day) & (
+        Q(copies__withdrawn_on__isnull=True) | Q(copies__withdrawn_on__gt=day)
+    )
     never_rows = list(
-        never.annotate(
-            volumes=Count(
-                "copies",
-                filter=Q(copies__acquired_on__lte=day)
-                & (Q(copies__withdrawn_on__isnull=True) | Q(copies__withdrawn_on__gt=day)),
-            ),
-            last_loan=Max("copies__loans__checked_out_at"),
+        Record.objects.filter(pk__in=never_ids)
+        .annotate(
+            volumes=Count("copies", filter=held_copy, distinct=True), last_loan=Max("copies__loans__checked_out_at")
         )
         .order_by("pub_year", "title", "pk")
-        .values("pk", "title", "authors", "call_number", "pub_year", "volumes", "last_loan")[:200]
+        .values("pk", "title", "authors", "call_number", "pub_year", "volumes", "last_loan")
     )
     return {
         "day": day,

@@ -241,6 +241,6 @@ def collection_export(request):
         day, years = _collection_params(request, today)
     except PeriodError as exc:
         return _bad_request(request, str(exc))
-    a = selectors.collection_analysis(day, years)
+    a = selectors.collection_analysis(day, years, limit=None)
     filename = safe_filename(f"{_school_name()}-" + _("馆藏结构分析") + f"-{day.isoformat()}.xlsx")
     return exports.collection_workbook(_school_name(), a).response(filename)
