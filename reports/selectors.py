@@ -118,13 +118,10 @@ def enrolled_students(day: date):
 
 
 def valid_card_on(day: date):
-    """Exists-subquery: the outer reader held a card valid at the end of `day`."""
+    """True when the outer reader held a card valid at the end of `day` (hashed IN subquery)."""
     end = Period(start=day, end=day, label="", kind="range").bounds()[1]
-    return Exists(
-        LibraryCard.objects.filter(reader=OuterRef("pk"), issued_at__lt=end).filter(
-            Q(ended_at__isnull=True) | Q(ended_at__gte=end)
-        )
-    )
+    holders = LibraryCard.objects.filter(issued_at__lt=end).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+    return ExpressionWrapper(Q(pk__in=holders.values("reader_id")), output_field=BooleanField())
 
 
 def loans_in(period: Period):
@@ -548,41 +545,58 @@ def _star(r: dict, period: Period) -> dict:
     }
 
 
-def top_titles(period: Period, limit: int = 20) -> list[dict]:
-    """借阅排行榜: titles by loans in the period (all readers), ties share a rank.
-
-    Grouped by record id only (narrow rows); the 20 titles are fetched afterwards.
-    """
-    ranked = list(
-        loans_in(period)
-        .values("copy__record")
-        .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
-        .order_by("rank", "copy__record")[:limit]
+_TITLES_SQL = """
+    WITH per_record AS (
+        SELECT c.record_id, COUNT(*) AS n
+        FROM circulation_loan l JOIN catalog_copy c ON c.id = l.copy_id
+        WHERE l.checked_out_at >= %s AND l.checked_out_at < %s
+        GROUP BY c.record_id
     )
-    records = Record.objects.in_bulk([r["copy__record"] for r in ranked])
-    rows = []
-    for r in ranked:
-        record = records[r["copy__record"]]
-        rows.append(
-            {
-                "rank": r["rank"],
-                "record_id": record.pk,
-                "title": record.title,
-                "authors": record.authors,
-                "call_number": record.call_number,
-                "loans": r["loans"],
-            }
-        )
+    (SELECT 'clc' AS part, r.clc_base AS clc, NULL::bigint AS record_id, SUM(p.n)::bigint AS n, NULL::bigint AS rank
+       FROM per_record p JOIN catalog_record r ON r.id = p.record_id
+      GROUP BY r.clc_base)
+    UNION ALL
+    (SELECT 'top', NULL, record_id, n, RANK() OVER (ORDER BY n DESC) AS rank
+       FROM per_record ORDER BY n DESC, record_id LIMIT %s)
+"""
+
+
+def _titles_and_classes(period: Period, limit: int) -> tuple[list, dict]:
+    """Loans per title grouped once (a CTE): the top titles with their rank and loans per CLC base class."""
+    start, end = period.bounds()
+    with connection.cursor() as cursor:
+        cursor.execute(_TITLES_SQL, [start, end, limit])
+        rows = cursor.fetchall()
+    clc = {code: n for part, code, _r, n, _rank in rows if part == "clc"}
+    top = [(record_id, n, rank) for part, _c, record_id, n, rank in rows if part == "top"]
+    return top, clc
+
+
+def top_titles(period: Period, limit: int = 20, ranked: list | None = None) -> list[dict]:
+    """借阅排行榜: titles by loans in the period (all readers), ties share a rank."""
+    if ranked is None:
+        ranked, _clc = _titles_and_classes(period, limit)
+    records = Record.objects.in_bulk([record_id for record_id, _n, _rank in ranked])
+    rows = [
+        {
+            "rank": rank,
+            "record_id": record_id,
+            "title": records[record_id].title,
+            "authors": records[record_id].authors,
+            "call_number": records[record_id].call_number,
+            "loans": n,
+        }
+        for record_id, n, rank in ranked
+    ]
     rows.sort(key=lambda r: (r["rank"], r["title"]))
     return rows
 
 
-def loans_by_clc(period: Period) -> list[dict]:
+def loans_by_clc(period: Period, counts: dict | None = None) -> list[dict]:
     """Loans by CLC base class of the title (which shelves are read), all 22 classes listed."""
-    counts = {
-        r["copy__record__clc_base"]: r["loans"]
-        for r in loans_in(period).values("copy__record__clc_base").annotate(loans=Count("id")).order_by()
-    }
+    if counts is None:
+        _top, counts = _titles_and_classes(period, 0)
+    counts = dict(counts)
     total = sum(counts.values())
     rows = [{"code": k, "name": clc_label(k), "loans": counts.pop(k, 0)} for k in CLC_BASE]
     other = sum(counts.values())
@@ -596,28 +610,18 @@ def loans_by_clc(period: Period) -> list[dict]:
 # --- collection --------------------------------------------------------------------------
 
 
-def holdings(day: date, cap: int) -> dict:
-    """Volumes, titles, lendable volumes, value and volumes with duplicates capped, in one query."""
-    per_record = (
-        in_collection(day)
-        .values("record")
-        .annotate(
-            n=Count("id"),
-            lendable_n=Count("id", filter=Q(location__is_lendable=True)),
-            value_n=Sum("price"),
-            capped_n=Least(Count("id"), Value(cap)),
-        )
-        .order_by()
+def holdings(day: date, cap: int | None = None) -> dict:
+    """Volumes, lendable volumes and value on `day`; with `cap` also titles and the volumes counted
+    with duplicates capped (a second, grouped query: only the main period needs them)."""
+    held = in_collection(day)
+    row = held.aggregate(
+        volumes=Count("id"), lendable=Count("id", filter=Q(location__is_lendable=True)), value=Sum("price")
     )
-    row = per_record.aggregate(
-        volumes=Sum("n"),
-        titles=Count("record"),
-        lendable=Sum("lendable_n"),
-        value=Sum("value_n"),
-        volumes_capped=Sum("capped_n"),
-    )
-    for key in ("volumes", "lendable", "volumes_capped"):
-        row[key] = row[key] or 0
+    if cap is not None:
+        per_record = held.values("record").annotate(n=Count("id"), capped_n=Least(Count("id"), Value(cap))).order_by()
+        grouped = per_record.aggregate(titles=Count("record"), volumes_capped=Sum("capped_n"))
+        row["titles"] = grouped["titles"]
+        row["volumes_capped"] = grouped["volumes_capped"] or 0
     return row
 
 
@@ -689,10 +693,10 @@ def students_by_stage(day: date) -> dict[str, int]:
 
 
 def core_figures(period: Period, cap: int | None = None) -> dict:
-    """The main figures, also used for the comparison with the previous period."""
+    """The main figures, also used for the comparison with the previous period (without `cap`)."""
     readers = reader_figures(period)
     circ = circulation_figures(period)
-    held = holdings(period.end, cap or ReportSettings.current().duplicate_cap)
+    held = holdings(period.end, cap)
     students = readers["students"]
     return {
         "readers": readers,
@@ -791,7 +795,8 @@ def semester_summary(period: Period, previous: Period | None) -> Summary:
     classes, grades = class_and_grade_rows(period)
     by_stage = students_by_stage(period.end)
     school = School.objects.order_by("pk").first()
-    prev_core = core_figures(previous, settings.duplicate_cap) if previous else None
+    prev_core = core_figures(previous) if previous else None
+    ranked, clc = _titles_and_classes(period, 20)
     return Summary(
         period=period,
         previous=previous,
@@ -810,8 +815,8 @@ def semester_summary(period: Period, previous: Period | None) -> Summary:
         gap=class_gap(classes),
         stars=top_readers(period),
         grade_stars=top_readers_by_grade(period),
-        titles=top_titles(period),
-        clc=loans_by_clc(period),
+        titles=top_titles(period, ranked=ranked),
+        clc=loans_by_clc(period, clc),
         compare=comparison(core, prev_core),
     )
 
