@@ -269,12 +269,16 @@ def class_report_workbook(school_name: str, report: dict, period) -> Workbook:
         [
             Column(_("学号"), 14),
             Column(_("姓名"), 12),
-            Column(_("期内借阅册次"), 14, INT),
+            Column(_("本班借阅册次"), 14, INT),
+            Column(_("在其他班时借阅"), 16, INT),
             Column(_("最近借阅"), 18, DATETIME),
             Column(_("当前在借"), 10, INT),
             Column(_("逾期未还"), 10, INT),
         ],
-        [(r.student_number, r.name, r.period_loans, r.last_loan, r.on_loan, r.overdue) for r in report["borrowers"]],
+        [
+            (r.student_number, r.name, r.period_loans, r.other_loans, r.last_loan, r.on_loan, r.overdue)
+            for r in report["borrowers"]
+        ],
         caption=caption,
         notes=[formula("class_loans")],
     )

@@ -4,7 +4,10 @@ tooltips and footnotes on the pages and as a column in the Excel export."""
 from django.utils.translation import gettext_lazy as _
 
 FORMULAS = {
-    "students": (_("在校学生数"), _("统计期末日在读、班级未毕业的学生人数（按当前所在班级）")),
+    "students": (
+        _("在校学生数"),
+        _("统计期末日在读、所在班级已入学且未毕业（未超出本学段最高年级）的学生人数（按当前所在班级）"),
+    ),
     "staff": (_("教职工数"), _("统计期末日在职的教师和职工读者人数")),
     "student_card_rate": (_("学生办证率"), _("期末日持有效借书证的在校学生数 ÷ 在校学生数")),
     "staff_card_rate": (_("教职工办证率"), _("期末日持有效借书证的教职工数 ÷ 教职工数")),

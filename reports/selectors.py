@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Copy, Record, WithdrawalReason
 from circulation.models import (
+    STAGE_GRADES,
     CirculationEvent,
     Compensation,
     Hold,
@@ -104,10 +105,15 @@ def enrolled_readers(day: date):
     """
     school_year = school_year_of(day)
     not_left = Q(left_on__gt=day) | Q(left_on__isnull=True, is_active=True)
+    # A class exists from its entry year until it has gone through the last grade of its stage.
+    in_stage = Q()
+    for stage, grades in STAGE_GRADES.items():
+        in_stage |= Q(school_class__stage=stage, school_class__entry_year__gt=school_year - grades)
     student = (
         Q(kind=ReaderKind.STUDENT, school_class__entry_year__lte=school_year)
         & (Q(school_class__graduated_on__isnull=True) | Q(school_class__graduated_on__gt=day))
         & Q(school_class__isnull=False)
+        & in_stage
     )
     staff = Q(kind__in=STAFF_KINDS)
     return Reader.objects.filter(not_left).filter(student | staff)
@@ -439,6 +445,8 @@ def class_gap(rows: list[ClassRow]) -> dict | None:
     if len(ranked) < 2:
         return None
     low, high = ranked[0], ranked[-1]
+    if low.per_student == high.per_student:
+        return None  # every class alike: no most or least active class to name
     return {"high": high, "low": low, "gap": high.per_student - low.per_student}
 
 

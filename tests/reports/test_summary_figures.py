@@ -185,3 +185,23 @@ def test_previous_term_figures_are_stable_after_rollover(school):
     rows = {c.name: c.loans for c in selectors.semester_summary(period, None).classes}
     assert rows["二年级(1)班"] == 1
     assert rows["二年级(2)班"] == 1
+
+
+def test_top_titles_and_classes_standalone(school):
+    period = term_period(school.term)
+    assert [t["title"] for t in selectors.top_titles(period, limit=2)] == ["小王子", "十万个为什么"]
+    assert sum(r["loans"] for r in selectors.loans_by_clc(period)) == 17
+
+
+def test_empty_period_has_no_division_by_zero(school):
+    period = range_period(date(2026, 2, 1), date(2026, 2, 2))  # winter holiday
+    s = selectors.semester_summary(period, None)
+    assert s.circ["loans"] == 0
+    assert s.circ["overdue_rate"] is None
+    assert s.titles == [] and s.stars == [] and s.gap is None
+    assert "借阅参与率0.0%，逾期率—" in selectors.work_summary_text(s)  # no returns: the rate is undefined
+
+
+def test_classes_past_the_last_grade_are_not_enrolled(school):
+    # In 2029-2030 the classes that entered in 2022 and 2023 would be in grade 8 and 7: left primary school.
+    assert selectors.reader_figures(range_period(date(2030, 1, 1), date(2030, 1, 2)))["students"] == 0
