@@ -9,6 +9,7 @@ if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   scripts/pg.sh start .pgbench 54339
   BENCH_DATABASE_URL=$(scripts/pg.sh url .pgbench 54339)
 fi
+export BENCH_DATABASE_URL
 export DATABASE_URL=$BENCH_DATABASE_URL DJANGO_TEST=1
 py=.venv/bin/python
 $py manage.py compilemessages --ignore=.venv -v 0
