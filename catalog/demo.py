@@ -24,6 +24,7 @@ from catalog.models import (
     Record,
     WithdrawalBatch,
 )
+from catalog.services import record_locations_refresh
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "books-zh-sample.csv"
 LEVELS = {
@@ -265,6 +266,7 @@ def build(ctx) -> None:
             c.status = CopyStatus.LOST if reason == "lost" else CopyStatus.WITHDRAWN
             withdrawn.append(c)
     Copy.objects.bulk_update(withdrawn, ["withdrawn_on", "withdrawal_reason", "withdrawal", "status"], batch_size=2000)
+    record_locations_refresh()
     CopyStatusChange.objects.bulk_create(
         [
             CopyStatusChange(

@@ -310,6 +310,7 @@ def run_import(checked: Checked, *, by=None, now=None) -> ImportLog:
                         )
                     )
             Copy.objects.bulk_create(copies, batch_size=2000)
+            services.record_locations_refresh({c.record_id for c in copies})
             log.records_created = len(pending)
             fresh = {id(rec) for rec in pending}
             log.records_matched = len({rec.pk for rec in row_record.values() if id(rec) not in fresh})

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
@@ -100,6 +101,9 @@ class Record(models.Model):
     # Space-separated lexemes made by catalog.textsearch; a trigger turns them into search_document.
     search_text = models.TextField(_("检索词"), blank=True, default="", editable=False)
     search_document = SearchVectorField(null=True, editable=False)
+    # Locations holding at least one copy in the collection (kept by catalog.services): OPAC facets
+    # and the location filter read it from the matched rows instead of joining the copies.
+    location_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("编目时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     created_by = models.ForeignKey(

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 from catalog import clc, textsearch
-from catalog.models import Copy, CopyStatus, ReaderLevel, Record
+from catalog.models import Copy, CopyStatus, Location, ReaderLevel, Record
 
 PAGE_SIZE = 20
 
@@ -51,7 +51,7 @@ def _filtered(base, *, clc_base="", level="", location=None, available=False):
     if level:
         qs = qs.filter(reader_level=level)
     if location:
-        qs = qs.filter(Exists(in_collection().filter(record=OuterRef("pk"), location_id=location)))
+        qs = qs.filter(location_ids__contains=[location])
     if available:
         qs = qs.filter(
             Exists(Copy.objects.filter(record=OuterRef("pk"), status=CopyStatus.ON_SHELF, location__is_lendable=True))
@@ -59,89 +59,142 @@ def _filtered(base, *, clc_base="", level="", location=None, available=False):
     return qs
 
 
+RESULT_FIELDS = [
+    "pk",
+    "title",
+    "other_title",
+    "volume",
+    "edition",
+    "series",
+    "authors",
+    "publisher",
+    "pub_year",
+    "call_number",
+    "isbn",
+    "clc_base",
+    "reader_level",
+]
+
+
+SEARCH_SQL = """
+WITH m AS MATERIALIZED (
+    SELECT r.id, r.clc_base, r.reader_level, r.location_ids, r.title_normalized, r.pub_year
+    FROM catalog_record r
+    WHERE r.search_document @@ %(tsquery)s::tsquery
+      AND (NOT %(available)s OR EXISTS (
+          SELECT 1 FROM catalog_copy c JOIN catalog_location l ON l.id = c.location_id
+          WHERE c.record_id = r.id AND c.status = 'on_shelf' AND l.is_lendable))
+)
+SELECT 0, clc_base, reader_level, location_ids, count(*), NULL::bigint
+FROM m GROUP BY clc_base, reader_level, location_ids
+UNION ALL
+(SELECT 1, NULL, NULL, NULL, NULL, id FROM m
+ WHERE (%(clc_base)s = '' OR clc_base = %(clc_base)s)
+   AND (%(level)s = '' OR reader_level = %(level)s)
+   AND (%(location)s::bigint IS NULL OR location_ids @> ARRAY[%(location)s::bigint])
+ ORDER BY CASE WHEN %(isbn)s THEN 0
+               WHEN title_normalized = %(norm)s THEN 0
+               WHEN title_normalized LIKE %(prefix)s THEN 1
+               WHEN title_normalized LIKE %(contains)s THEN 2
+               ELSE 3 END,
+          pub_year DESC NULLS LAST, title_normalized, id
+ LIMIT %(limit)s OFFSET %(offset)s)
+"""
+
+
+def _search_pass(params: dict, page: int) -> tuple[list, list]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(SEARCH_SQL, {**params, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE})
+        rows = cur.fetchall()
+    groups = [(code, lv, list(locs or []), n) for kind, code, lv, locs, n, _id in rows if kind == 0]
+    ids = [pk for kind, _c, _l, _locs, _n, pk in rows if kind == 1]
+    return groups, ids
+
+
 def opac_search(
     q: str, *, clc_base: str = "", level: str = "", location=None, available=False, page: int = 1
 ) -> SearchResult:
     """The OPAC: matches, ranked with exact title, then title prefix, then title containing the query first.
 
-    Queries (constant in the data size): count, one page with availability, three facet queries
-    (plus the school row of the page context: 6 for a search page).
+    One statement reads the matches once (a materialised CTE) and returns both the groups by
+    (base class, reader level, locations), from which the total and every facet are counted, and the
+    ids of the page in rank order. Then the page's records with their availability, and the names
+    of the locations: three queries whatever the data size (the page adds the school row).
     """
     q = (q or "").strip()[:100]
     result = SearchResult(query=q)
-    base = records_matching(q)
-    if not q or not textsearch.build_query(q):
+    tsquery = textsearch.build_query(q)
+    if not q or not tsquery:
         return result
     result.searched = True
-    qs = _filtered(base, clc_base=clc_base, level=level, location=location, available=available)
-    result.total = qs.count()
-    result.pages = max(1, -(-result.total // PAGE_SIZE))
-    result.page = min(max(1, page), result.pages)
     norm = textsearch.normalize(q)
-    isbn13 = textsearch.as_isbn13(q)
-    rank = Case(
-        When(title_normalized=norm, then=Value(0)),
-        When(title_normalized__startswith=norm, then=Value(1)),
-        When(title_normalized__contains=norm, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
+    params = {
+        "tsquery": tsquery,
+        "available": bool(available),
+        "clc_base": clc_base or "",
+        "level": level or "",
+        "location": location,
+        "isbn": bool(textsearch.as_isbn13(q)),
+        "norm": norm,
+        "prefix": f"{norm}%",
+        "contains": f"%{norm}%",
+    }
+    page = max(1, page)
+    groups, page_ids = _search_pass(params, page)
+    result.total = sum(
+        n
+        for code, lv, locs, n in groups
+        if (not clc_base or code == clc_base) and (not level or lv == level) and (not location or location in locs)
     )
-    if isbn13:
-        rank = Value(0, output_field=IntegerField())
-    start = (result.page - 1) * PAGE_SIZE
-    rows = (
-        qs.annotate(
-            rank=rank,
-            available=Count("copies", filter=Q(copies__status=CopyStatus.ON_SHELF, copies__location__is_lendable=True)),
-            held=Count("copies", filter=Q(copies__withdrawn_on__isnull=True)),
-        )
-        .order_by("rank", "-pub_year", "title_normalized", "pk")
-        .only(
-            "pk",
-            "title",
-            "other_title",
-            "volume",
-            "series",
-            "authors",
-            "publisher",
-            "pub_year",
-            "call_number",
-            "isbn",
-            "clc_base",
-            "reader_level",
-        )
-    )
-    result.records = list(rows[start : start + PAGE_SIZE])
-    result.facets = facets(base, clc_base=clc_base, level=level, location=location, available=available)
+    result.pages = max(1, -(-result.total // PAGE_SIZE))
+    result.page = min(page, result.pages)
+    if result.page != page:  # asked past the last page: show the last one
+        groups, page_ids = _search_pass(params, result.page)
+    rows = {}
+    if page_ids:
+        rows = {
+            r.pk: r
+            for r in Record.objects.filter(pk__in=page_ids)
+            .annotate(
+                available=Count(
+                    "copies", filter=Q(copies__status=CopyStatus.ON_SHELF, copies__location__is_lendable=True)
+                ),
+                held=Count("copies", filter=Q(copies__withdrawn_on__isnull=True)),
+            )
+            .only(*RESULT_FIELDS)
+        }
+    result.records = [rows[pk] for pk in page_ids if pk in rows]
+    result.facets = facets(groups, clc_base=clc_base, level=level, location=location)
     return result
 
 
-def facets(base, *, clc_base="", level="", location=None, available=False) -> dict:
-    """Counts for each facet value, each computed with the other facets' filters applied."""
-    by_class = dict(
-        _filtered(base, level=level, location=location, available=available)
-        .values_list("clc_base")
-        .annotate(n=Count("pk"))
-        .values_list("clc_base", "n")
-    )
-    by_level = dict(
-        _filtered(base, clc_base=clc_base, location=location, available=available)
-        .values_list("reader_level")
-        .annotate(n=Count("pk"))
-        .values_list("reader_level", "n")
-    )
-    records = _filtered(base, clc_base=clc_base, level=level, available=available)
-    by_location = list(
-        in_collection()
-        .filter(record__in=records.values("pk"))
-        .values_list("location_id", "location__name")
-        .annotate(n=Count("record_id", distinct=True))
-        .values_list("location_id", "location__name", "n")
-    )
+def facets(groups, *, clc_base="", level="", location=None) -> dict:
+    """Counts for each facet value, each with the other facets' filters applied."""
+    by_class: dict[str, int] = {}
+    by_level: dict[str, int] = {}
+    by_location: dict[int, int] = {}
+    for code, lv, locs, n in groups:
+        in_class, in_level, at_location = (
+            (not clc_base or code == clc_base),
+            (not level or lv == level),
+            (not location or location in locs),
+        )
+        if in_level and at_location:
+            by_class[code] = by_class.get(code, 0) + n
+        if in_class and at_location:
+            by_level[lv] = by_level.get(lv, 0) + n
+        if in_class and in_level:
+            for loc in locs:
+                by_location[loc] = by_location.get(loc, 0) + n
+    names = dict(Location.objects.filter(pk__in=by_location).values_list("pk", "name")) if by_location else {}
     return {
         "clc_base": [(code, clc.BASE_CLASSES.get(code, code), n) for code, n in sorted(by_class.items()) if code],
         "level": [(value, label, by_level[value]) for value, label in ReaderLevel.choices if by_level.get(value)],
-        "location": sorted(by_location, key=lambda item: (-item[2], item[1])),
+        "location": sorted(
+            ((pk, names.get(pk, ""), n) for pk, n in by_location.items()), key=lambda item: (-item[2], item[1])
+        ),
     }
 
 

@@ -174,6 +174,26 @@ def barcodes_allocate(*, count: int, sequence: str = "default") -> list[str]:
 # --- records -------------------------------------------------------------------------------
 
 
+LOCATIONS_SQL = """
+UPDATE catalog_record r SET location_ids = coalesce(
+    (SELECT array_agg(DISTINCT c.location_id ORDER BY c.location_id)
+     FROM catalog_copy c WHERE c.record_id = r.id AND c.withdrawn_on IS NULL), '{}')
+"""
+
+
+def record_locations_refresh(record_ids=None) -> None:
+    """Recompute Record.location_ids (all records when record_ids is None) in one statement."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if record_ids is None:
+            cur.execute(LOCATIONS_SQL)
+        else:
+            ids = sorted({int(pk) for pk in record_ids})
+            if ids:
+                cur.execute(LOCATIONS_SQL + " WHERE r.id = ANY(%s)", [ids])
+
+
 def _apply(record: Record, data: dict) -> None:
     for name in RECORD_FIELDS:
         if name in data:
@@ -303,6 +323,7 @@ def copies_add(
                 Copy.objects.bulk_create(copies)
         except IntegrityError as exc:
             raise CatalogError(_("登记号已被使用，请换一个。")) from exc
+        record_locations_refresh([record.pk])
     return copies
 
 
@@ -311,6 +332,7 @@ def copy_update(*, copy: Copy, location: Location, price, notes: str, volume_lab
         copy = Copy.objects.select_for_update().get(pk=copy.pk)
         copy.location, copy.price, copy.notes, copy.volume_label = location, price, notes, volume_label
         copy.save(update_fields=["location", "price", "notes", "volume_label"])
+        record_locations_refresh([copy.record_id])
     return copy
 
 

@@ -48,3 +48,7 @@ def copy_write_off(
         CopyStatusChange.objects.create(
             copy=copy, from_status=from_status, to_status=to_status, changed_at=now, changed_by=by, note=note[:300]
         )
+    # The copy left the collection: the record's OPAC location facet must forget it.
+    from catalog.services import record_locations_refresh
+
+    record_locations_refresh([copy.record_id])

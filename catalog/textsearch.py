@@ -33,9 +33,14 @@ def _grams(run: str) -> list[str]:
     return out
 
 
-def text_lexemes(text: str) -> list[str]:
+def text_lexemes(text: str, *, joined: bool = False) -> list[str]:
+    """Lexemes of a field; `joined` also makes bigrams across punctuation (哈利·波特 → 利波)."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     out = []
+    if joined:
+        for run in _RUNS.findall(normalize(text)):
+            if _CJK_RUN.match(run):
+                out += _grams(run)
     for run in _RUNS.findall(text):
         if _CJK_RUN.match(run):
             out += _grams(run)
@@ -72,7 +77,9 @@ def isbn_forms(isbn13: str) -> list[str]:
 def document(record) -> str:
     """The space-separated lexemes of a record (duplicates removed, order kept)."""
     lex: list[str] = []
-    for value in (record.title, record.other_title, record.series, record.volume, record.authors):
+    for value in (record.title, record.other_title, record.series):
+        lex += text_lexemes(value, joined=True)
+    for value in (record.volume, record.authors):
         lex += text_lexemes(value)
     for value in (record.publisher, record.subjects, record.responsibility):
         lex += text_lexemes(value)

@@ -107,3 +107,13 @@ def test_concurrent_copy_creation_never_repeats_a_barcode():
     assert errors == []
     codes = [b for batch in results for b in batch]
     assert len(codes) == len(set(codes)) == 20
+
+
+def test_reindex_command_rebuilds_search_fields(catalogue):
+    from django.core.management import call_command
+
+    rec = catalogue("哈利·波特", "I561.45")
+    Record.objects.filter(pk=rec.pk).update(search_text="", call_number="")
+    call_command("reindex_catalog", stdout=__import__("io").StringIO())
+    rec.refresh_from_db()
+    assert rec.call_number == "I561.45/1" and "利波" in rec.search_text.split()
