@@ -553,6 +553,12 @@ def _star(r: dict, period: Period) -> dict:
     }
 
 
+def _record_labels(ids: list[int]) -> dict[int, dict]:
+    """Title, authors and call number of a few records (only the columns the reports show)."""
+    rows = Record.objects.filter(pk__in=ids).values("pk", "title", "authors", "call_number")
+    return {r["pk"]: r for r in rows}
+
+
 _TITLES_SQL = """
     WITH per_record AS (
         SELECT c.record_id, COUNT(*) AS n
@@ -584,14 +590,14 @@ def top_titles(period: Period, limit: int = 20, ranked: list | None = None) -> l
     """借阅排行榜: titles by loans in the period (all readers), ties share a rank."""
     if ranked is None:
         ranked, _clc = _titles_and_classes(period, limit)
-    records = Record.objects.in_bulk([record_id for record_id, _n, _rank in ranked])
+    records = _record_labels([record_id for record_id, _n, _rank in ranked])
     rows = [
         {
             "rank": rank,
             "record_id": record_id,
-            "title": records[record_id].title,
-            "authors": records[record_id].authors,
-            "call_number": records[record_id].call_number,
+            "title": records[record_id]["title"],
+            "authors": records[record_id]["authors"],
+            "call_number": records[record_id]["call_number"],
             "loans": n,
         }
         for record_id, n, rank in ranked
@@ -1072,13 +1078,13 @@ def collection_analysis(day: date, years: int | None = None, limit: int | None =
         .order_by("-volumes", "record")
         .values_list("record", "volumes")[:limit]
     )
-    records = Record.objects.in_bulk([pk for pk, _n in over])
+    records = _record_labels([pk for pk, _n in over])
     duplicates = [
         {
             "pk": pk,
-            "title": records[pk].title,
-            "authors": records[pk].authors,
-            "call_number": records[pk].call_number,
+            "title": records[pk]["title"],
+            "authors": records[pk]["authors"],
+            "call_number": records[pk]["call_number"],
             "volumes": n,
             "excess": n - settings.duplicate_cap,
         }
