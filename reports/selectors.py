@@ -767,9 +767,51 @@ def _flat(core: dict) -> dict:
     }
 
 
+def comparison_figures(period: Period) -> dict:
+    """The compared figures of the previous period only (4 light queries instead of the full set)."""
+    start, end = period.bounds()
+    borrowers = Loan.objects.filter(checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False).values(
+        "reader_id"
+    )
+    readers = enrolled_students(period.end).aggregate(
+        students=Count("id"), students_borrowed=Count("id", filter=Q(pk__in=borrowers))
+    )
+    circ = loans_in(period).aggregate(
+        loans=Count("id"),
+        student_loans=Count("id", filter=STUDENT_LOAN),
+        staff_loans=Count("id", filter=STAFF_LOAN),
+        visits=Count(_visit_key(), distinct=True),
+        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
+        copies_lent=Count("copy", distinct=True),
+    )
+    returns = (
+        Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
+        .annotate(return_day=TruncDate("returned_at"))
+        .aggregate(returns=Count("id"), overdue=Count("id", filter=Q(return_day__gt=F("due_date"))))
+    )
+    held = holdings(period.end)
+    students = readers["students"]
+    return {
+        "students": students,
+        "loans": circ["loans"],
+        "student_loans": circ["student_loans"],
+        "staff_loans": circ["staff_loans"],
+        "visits": circ["visits"],
+        "student_borrowers": circ["student_borrowers"],
+        "loans_per_student": ratio(circ["student_loans"], students),
+        "participation": share(readers["students_borrowed"], students),
+        "overdue_rate": share(returns["overdue"], returns["returns"]),
+        "volumes": held["volumes"],
+        "volumes_per_student": ratio(held["volumes"], students, 1),
+        "circulation_rate": ratio(circ["loans"], held["lendable"]),
+        "utilisation": share(circ["copies_lent"], held["volumes"]),
+    }
+
+
 def comparison(current: dict, previous: dict | None) -> list[dict]:
+    """Rows of the comparison table: `current` is core_figures(), `previous` comparison_figures()."""
     now = _flat(current)
-    before = _flat(previous) if previous else {}
+    before = previous or {}
     rows = []
     for key, label, kind in COMPARED:
         a, b = now[key], before.get(key)
@@ -809,7 +851,7 @@ def semester_summary(period: Period, previous: Period | None) -> Summary:
     classes, grades = class_and_grade_rows(period)
     by_stage = students_by_stage(period.end)
     school = School.objects.order_by("pk").first()
-    prev_core = core_figures(previous) if previous else None
+    prev_figures = comparison_figures(previous) if previous else None
     ranked, clc = _titles_and_classes(period, 20)
     return Summary(
         period=period,
@@ -831,7 +873,7 @@ def semester_summary(period: Period, previous: Period | None) -> Summary:
         grade_stars=top_readers_by_grade(period),
         titles=top_titles(period, ranked=ranked),
         clc=loans_by_clc(period, clc),
-        compare=comparison(core, prev_core),
+        compare=comparison(core, prev_figures),
     )
 
 
