@@ -120,6 +120,7 @@ def main() -> None:
         ("class report", get(head_client, f"/reports/classes/{klass.pk}/")),
         ("collection analysis", get(admin_client, "/reports/collection/")),
     ]
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"{'page':<22}{'median':>10}{'max':>10}{'target':>10}")
     for name, fn in cases:
         times = timed(fn, args.runs)
@@ -127,6 +128,7 @@ def main() -> None:
         verdict = "" if target is None else ("  ok" if max(times) < target else "  SLOW")
         target_text = f"{target:.2f} s" if target else "—"
         print(f"{name:<22}{statistics.median(times):>8.3f} s{max(times):>8.3f} s{target_text:>10}{verdict}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Least, Rank, TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from catalog.models import Copy, Record, WithdrawalReason
 from circulation.models import (
@@ -51,28 +52,28 @@ STAFF_KINDS = [ReaderKind.TEACHER, ReaderKind.STAFF]
 
 # The 22 base classes of the CLC (中图法基本大类) and the five 部类.
 CLC_BASE = {
-    "A": "马克思主义、列宁主义、毛泽东思想、邓小平理论",
-    "B": "哲学、宗教",
-    "C": "社会科学总论",
-    "D": "政治、法律",
-    "E": "军事",
-    "F": "经济",
-    "G": "文化、科学、教育、体育",
-    "H": "语言、文字",
-    "I": "文学",
-    "J": "艺术",
-    "K": "历史、地理",
-    "N": "自然科学总论",
-    "O": "数理科学和化学",
-    "P": "天文学、地球科学",
-    "Q": "生物科学",
-    "R": "医药、卫生",
-    "S": "农业科学",
-    "T": "工业技术",
-    "U": "交通运输",
-    "V": "航空、航天",
-    "X": "环境科学、安全科学",
-    "Z": "综合性图书",
+    "A": N_("马克思主义、列宁主义、毛泽东思想、邓小平理论"),
+    "B": N_("哲学、宗教"),
+    "C": N_("社会科学总论"),
+    "D": N_("政治、法律"),
+    "E": N_("军事"),
+    "F": N_("经济"),
+    "G": N_("文化、科学、教育、体育"),
+    "H": N_("语言、文字"),
+    "I": N_("文学"),
+    "J": N_("艺术"),
+    "K": N_("历史、地理"),
+    "N": N_("自然科学总论"),
+    "O": N_("数理科学和化学"),
+    "P": N_("天文学、地球科学"),
+    "Q": N_("生物科学"),
+    "R": N_("医药、卫生"),
+    "S": N_("农业科学"),
+    "T": N_("工业技术"),
+    "U": N_("交通运输"),
+    "V": N_("航空、航天"),
+    "X": N_("环境科学、安全科学"),
+    "Z": N_("综合性图书"),
 }
 
 
@@ -732,19 +733,19 @@ def core_figures(period: Period, cap: int | None = None) -> dict:
 
 COMPARED = [
     # key, label, kind ("int", "ratio", "share")
-    ("students", "在校学生数（人）", "int"),
-    ("loans", "借阅册次（全部读者）", "int"),
-    ("student_loans", "学生借阅册次", "int"),
-    ("staff_loans", "教职工借阅册次", "int"),
-    ("visits", "借阅人次", "int"),
-    ("student_borrowers", "有借阅的学生数（人）", "int"),
-    ("loans_per_student", "生均借阅（册）", "ratio"),
-    ("participation", "借阅参与率", "share"),
-    ("overdue_rate", "逾期率", "share"),
-    ("volumes", "馆藏册数", "int"),
-    ("volumes_per_student", "生均藏书（册）", "ratio"),
-    ("circulation_rate", "流通率（次）", "ratio"),
-    ("utilisation", "藏书利用率", "share"),
+    ("students", N_("在校学生数（人）"), "int"),
+    ("loans", N_("借阅册次（全部读者）"), "int"),
+    ("student_loans", N_("学生借阅册次"), "int"),
+    ("staff_loans", N_("教职工借阅册次"), "int"),
+    ("visits", N_("借阅人次"), "int"),
+    ("student_borrowers", N_("有借阅的学生数（人）"), "int"),
+    ("loans_per_student", N_("生均借阅（册）"), "ratio"),
+    ("participation", N_("借阅参与率"), "share"),
+    ("overdue_rate", N_("逾期率"), "share"),
+    ("volumes", N_("馆藏册数"), "int"),
+    ("volumes_per_student", N_("生均藏书（册）"), "ratio"),
+    ("circulation_rate", N_("流通率（次）"), "ratio"),
+    ("utilisation", N_("藏书利用率"), "share"),
 ]
 
 
