@@ -17,6 +17,8 @@ def _figure_rows(s) -> list[tuple]:
     return [
         (_("读者"), _("在校学生数"), r["students"], _("人"), formula("students")),
         (_("读者"), _("教职工数"), r["staff"], _("人"), formula("staff")),
+        (_("读者"), _("本期办证（全部）"), r["cards_issued"], _("张"), formula("cards_issued")),
+        (_("读者"), _("本期学生办证"), r["student_cards_issued"], _("张"), formula("cards_issued")),
         (_("读者"), _("持证学生数"), r["students_carded"], _("人"), formula("student_card_rate")),
         (_("读者"), _("学生办证率"), r["student_card_rate"], "%", formula("student_card_rate")),
         (_("读者"), _("持证教职工数"), r["staff_carded"], _("人"), formula("staff_card_rate")),

@@ -242,6 +242,13 @@ def reader_figures(period: Period) -> dict:
     )
     row["student_card_rate"] = share(row["students_carded"], row["students"])
     row["staff_card_rate"] = share(row["staff_carded"], row["staff"])
+    row.update(
+        LibraryCard.objects.filter(issued_at__gte=start, issued_at__lt=end).aggregate(
+            cards_issued=Count("id"),
+            student_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.STUDENT)),
+            staff_cards_issued=Count("id", filter=Q(reader__kind__in=STAFF_KINDS)),
+        )
+    )
     return row
 
 
@@ -891,7 +898,7 @@ def work_summary_text(s: Summary) -> str:
     r, c, col = s.readers, s.circ, s.collection
     parts = [
         _(
-            "%(period)s，我校在校学生%(students)s人，教职工%(staff)s人，学生办证率%(card_rate)s。"
+            "%(period)s，我校在校学生%(students)s人，教职工%(staff)s人，本期新办借书证%(cards)s张，学生办证率%(card_rate)s。"
             "本期共有%(student_borrowers)s名学生借阅图书%(student_loans)s册，"
             "%(staff_borrowers)s位教职工借阅图书%(staff_loans)s册，班级集体借阅%(collective_loans)s册；"
             "全校共借出图书%(loans)s册次、%(visits)s人次，归还%(returns)s册，续借%(renewals)s次。"
@@ -900,6 +907,7 @@ def work_summary_text(s: Summary) -> str:
             "period": s.period.label,
             "students": r["students"],
             "staff": r["staff"],
+            "cards": r["cards_issued"],
             "card_rate": _pct(r["student_card_rate"]),
             "student_borrowers": c["student_borrowers"],
             "student_loans": c["student_loans"],

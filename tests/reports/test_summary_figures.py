@@ -59,6 +59,8 @@ def test_card_coverage(summary):
     # s4's card ended 2025-12-01, s6 has none; 陈老师's card was issued after the term.
     assert (r["students_carded"], r["student_card_rate"]) == (4, Decimal("0.6667"))
     assert (r["staff_carded"], r["staff_card_rate"]) == (2, Decimal("0.5000"))
+    # Cards issued in the term: s1, s2, s3, s5, s4, s7 (students), t1, st1 and the class collective.
+    assert (r["cards_issued"], r["student_cards_issued"], r["staff_cards_issued"]) == (9, 6, 2)
 
 
 def test_returns_and_overdue_rate(summary):
