@@ -1,5 +1,5 @@
-"""An administrator opens last term's summary, sees figures and charts, prints it and downloads the
-Excel file; a head teacher sees only their own class."""
+"""An administrator opens last term's summary, sees figures and charts, prints it, downloads the Excel
+file, opens a pupil's reading record and the collection analysis; a head teacher sees only their class."""
 
 from io import BytesIO
 from pathlib import Path
@@ -43,6 +43,20 @@ def test_administrator_reads_prints_and_exports_last_terms_summary(page, login, 
     figures = {row[1]: row[2] for row in book["概况"].iter_rows(min_row=3, values_only=True) if row[1]}
     assert figures["学生借阅册次"] == 11
     assert figures["生均借阅"] == 1.83
+
+    # A 读书之星's printable reading record.
+    page.get_by_test_id("stars-table").get_by_role("link", name="s1").click()
+    expect(page.get_by_test_id("record-headline")).to_have_text("本期共借阅 3 册次（2 种），续借 0 次。")
+    expect(page.get_by_test_id("record-table")).to_contain_text("小王子")
+
+    # The collection analysis, from the menu.
+    page.get_by_role("button", name="统计报表").click()
+    page.get_by_role("link", name="馆藏结构分析").click()
+    page.fill("input[name=date]", "2026-01-20")
+    page.get_by_role("button", name="统计", exact=True).click()
+    expect(page.get_by_test_id("collection-headline")).to_have_text("截至 2026-01-20，在藏 6 种 9 册。")
+    expect(page.locator("[data-division='4']")).to_contain_text("偏低")
+    expect(page.get_by_test_id("chart-divisions")).to_have_attribute("data-ready", "1")
 
 
 def test_head_teacher_sees_only_their_class(page, login, head_teacher, school, live_server):  # noqa: F811
