@@ -204,11 +204,11 @@ class History:
                 if c is not None and c.entry_year <= term.school_year:
                     heapq.heappush(heap, (self.next_open(term.start + timedelta(days=rng.randrange(3, 10))), r.pk, r))
                 continue
-            if r.kind == "student" and rng.random() < 0.12:
+            if r.kind == "student" and rng.random() < 0.06:
                 continue  # a few students never borrow
             if r.kind in ("teacher", "staff") and rng.random() < 0.3:
                 continue
-            first = self.next_open(term.start + timedelta(days=rng.randrange(0, 21)))
+            first = self.next_open(term.start + timedelta(days=rng.randrange(0, 10)))
             heapq.heappush(heap, (first, r.pk, r))
         loans, renewals = [], []
         while heap:
@@ -221,9 +221,9 @@ class History:
             c = r.school_class
             grade = c.grade_on(day) if c else None
             if r.kind == "collective":
-                count = rng.randrange(10, 21)
+                count = rng.randrange(20, 41)  # the class book corner, exchanged about monthly
             elif r.kind == "student":
-                count = 1 if rng.random() < 0.55 else 2
+                count = 1 if rng.random() < 0.15 else 2
             else:
                 count = rng.randrange(1, 5)
             if rng.random() < 0.03:
@@ -240,6 +240,8 @@ class History:
                 )
             latest_return = day
             stop = False
+            # Pupils bring their books back together at a weekly library lesson.
+            lesson_return = day + timedelta(days=rng.choice((7, 7, 7, 7, 7, 14)))
             for _n in range(count):
                 i = self.pick_copy(day.toordinal())
                 if i is None:
@@ -248,14 +250,19 @@ class History:
                 at = self.ctx.aware(day, rng.randrange(8, 17), rng.randrange(60))
                 if r.kind == "collective":
                     due = term.end
-                    ret = term.end if term.end < today else None
+                    exchange = self.next_open(day + timedelta(days=rng.randrange(28, 36)))
+                    ret = exchange if exchange < term.end - timedelta(days=7) else term.end
+                    if ret > today:
+                        ret = None
                 else:
                     due = compute_due(cal, day, policy.loan_days, term.end)
                     roll = rng.random()
-                    if roll < 0.08:  # late
-                        ret = due + timedelta(days=rng.randrange(1, 25))
-                    elif roll < 0.12 and r.kind == "student":  # forgotten for a long time
+                    if roll < 0.04:  # late
+                        ret = due + timedelta(days=rng.randrange(1, 20))
+                    elif roll < 0.05 and r.kind == "student":  # forgotten for a long time
                         ret = due + timedelta(days=rng.randrange(25, 80))
+                    elif r.kind == "student":  # most pupils bring books back at the next weekly library lesson
+                        ret = min(lesson_return, due)
                     else:
                         ret = day + timedelta(days=rng.randrange(3, max(4, (due - day).days + 1)))
                     if ret > today:
@@ -268,7 +275,7 @@ class History:
                         if new_due > due:
                             renewal = (renew_day, due, new_due)
                             due = new_due
-                            if ret is not None and ret > due and roll >= 0.12:
+                            if ret is not None and ret > due and roll >= 0.05:
                                 ret = due
                 loan = Loan(
                     copy_id=copy_pk,
@@ -296,10 +303,15 @@ class History:
                 else:
                     self.busy[i] = ret.toordinal() + 1
                     latest_return = max(latest_return, ret)
-            if stop or r.kind == "collective":
+            if stop:
                 continue
-            gap = rng.randrange(0, 10) if r.kind == "student" else rng.randrange(7, 30)
-            heapq.heappush(heap, (self.next_open(latest_return + timedelta(days=gap + 1)), r.pk, r))
+            if r.kind == "collective":
+                heapq.heappush(heap, (max(latest_return, day + timedelta(days=7)), r.pk, r))
+                continue
+            # Pupils usually borrow again at the lesson where they return (the next visit is never the same day).
+            gap = rng.choice((0, 0, 0, 0, 0, 7)) if r.kind == "student" else rng.randrange(7, 30)
+            next_visit = max(latest_return + timedelta(days=gap), day + timedelta(days=1))
+            heapq.heappush(heap, (self.next_open(next_visit), r.pk, r))
         return loans, renewals
 
     def write(self, loans, _renewals):
@@ -358,7 +370,7 @@ class History:
         settings = CirculationSettings.current()
         librarian = self.staff[0]
         used_copies, count = set(), 0
-        for loan_pk, copy_pk, reader_pk, returned_at in candidates:
+        for loan_pk, copy_pk, reader_pk, returned_at in candidates[: n * 20]:
             if count >= n:
                 break
             if copy_pk in used_copies:
