@@ -266,7 +266,7 @@ def summary_workbook(s) -> Workbook:
 def class_report_workbook(school_name: str, report: dict, period) -> Workbook:
     wb = Workbook()
     caption = f"{school_name} {report['class_name']} {period.label}"
-    wb.add_table(
+    ws = wb.add_table(
         _("班级借阅"),
         [
             Column(_("学号"), 14),
@@ -284,6 +284,7 @@ def class_report_workbook(school_name: str, report: dict, period) -> Workbook:
         caption=caption,
         notes=[formula("class_loans")],
     )
+    wb.add_bar_chart(ws, title=_("学生借阅册次"), category_col=2, value_cols=[3], anchor="I2", y_title=_("册次"))
     wb.add_table(
         _("未借阅学生"),
         [Column(_("学号"), 14), Column(_("姓名"), 12), Column(_("当前在借"), 10, INT)],

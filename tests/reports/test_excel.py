@@ -119,6 +119,7 @@ def test_class_report_export(client, head_teacher, school):
     # s5 borrowed 2 books while in 三年级(1)班: 0 for this class, 2 in the other column.
     assert [r[:4] for r in rows[:3]] == [("S03", "s3", 1, 0), ("S05", "s5", 0, 2), ("S07", "s7", 1, 0)]
     assert book["班级借阅"]["E3"].number_format == "yyyy-mm-dd hh:mm"
+    assert len(book["班级借阅"]._charts) == 1
     assert book["未借阅学生"].cell(row=3, column=2).value is None  # everybody in 三年级(2)班 borrowed
     assert quote("三年级(2)班") in response["Content-Disposition"]
 
