@@ -66,8 +66,9 @@ def main() -> None:
 
     env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_TEST": "1", "LOG_LEVEL": "WARNING"}
     os.environ.update(env)
-    if database(args.database_url, rebuild=args.rebuild):
-        manage("migrate", "-v0", env=env)
+    empty = database(args.database_url, rebuild=args.rebuild)
+    manage("migrate", "-v0", env=env)
+    if empty:
         started = time.perf_counter()
         manage("load_demo", *SCALE, env=env)
         print(f"dataset loaded in {time.perf_counter() - started:.0f} s")
