@@ -1,11 +1,11 @@
 """Benchmark of the reports: render times of the semester summary page, its Excel export and a class report.
 
-    .venv/bin/python bench/reports_bench.py [--database-url URL] [--runs 5]
+    .venv/bin/python bench/reports_bench.py [--database-url URL] [--runs 5] [--rebuild]
 
 The dataset is the demo school at benchmark scale (`manage.py load_demo --students 3000 --titles 60000
 --copies 100000 --terms 6`: about 300,000 loans), loaded once into its own database
 (default postgres://postgres@127.0.0.1:54329/library_reports_bench; under `make bench` the shared
-benchmark database in DATABASE_URL). Targets (issue 5): summary < 1.5 s, export < 3 s, class report
+benchmark database in BENCH_DATABASE_URL). Targets (issue 5): summary < 1.5 s, export < 3 s, class report
 < 300 ms. Times are measured in-process with Django's test client (rendering included, no network).
 """
 
@@ -23,13 +23,16 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_reports_bench"
 TARGETS = {"summary": 1.5, "export": 3.0, "class report": 0.3}
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, rebuild: bool = False) -> None:
     import psycopg
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     admin_url = urlunparse(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            print(f"dropped database {name}")
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -54,10 +57,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("REPORTS_BENCH_DATABASE_URL"))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and load it again")
     args = parser.parse_args()
-    url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    # Its own database by default; under `make bench` the shared one (BENCH_DATABASE_URL).
+    url = args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_TEST": "1", "DJANGO_SETTINGS_MODULE": "library.settings"}
-    ensure_database(url)
+    env.setdefault("LOG_LEVEL", "WARNING")
+    ensure_database(url, rebuild=args.rebuild)
     manage("migrate", "--no-input", "-v", "0", env=env)
     started = time.perf_counter()
     manage(
