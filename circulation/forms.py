@@ -1,9 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from circulation.models import CirculationSettings, LoanPolicy, Term
+from circulation.models import CirculationSettings, LoanPolicy, Reader, SchoolClass, Term
 
 
 class _Crispy:
@@ -96,3 +97,38 @@ class SettingsForm(_Crispy, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_helper()
+
+
+class ReaderForm(_Crispy, forms.ModelForm):
+    username = forms.CharField(label=_("登录账号（教师可填写用户名）"), required=False, max_length=150)
+
+    class Meta:
+        model = Reader
+        fields = ["kind", "name", "student_number", "gender", "school_class", "note", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.username
+        self.setup_helper()
+
+    def clean_student_number(self):
+        return self.cleaned_data["student_number"] or None
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in ("student", "collective") and not data.get("school_class"):
+            self.add_error("school_class", _("学生和班级集体读者必须选择班级。"))
+        username = (data.get("username") or "").strip()
+        data["user"] = None
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                self.add_error("username", _("没有这个登录账号。"))
+            elif Reader.objects.filter(user=user).exclude(pk=self.instance.pk).exists():
+                self.add_error("username", _("这个登录账号已关联其他读者。"))
+            else:
+                data["user"] = user
+        return data

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,30 @@ def reader_list(request):
         "circulation/reader_list.html",
         {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": ReaderKind.choices},
     )
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
+def reader_edit(request, pk=None):
+    """Add or change a reader (teachers and staff by hand; pupils usually come from the roster)."""
+    from circulation.forms import ReaderForm
+    from circulation.services_pinyin import name_pinyin
+
+    reader = get_object_or_404(Reader, pk=pk) if pk else None
+    form = ReaderForm(request.POST or None, instance=reader)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.name_pinyin = name_pinyin(obj.name)
+        obj.user = form.cleaned_data["user"]
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            form.add_error(None, _("该班级已有集体读者，或数据与已有读者冲突。"))
+        else:
+            messages.success(request, _("读者已保存。"))
+            return redirect("circulation:reader_detail", obj.pk)
+    return render(request, "circulation/form_page.html", {"form": form, "title": _("读者信息")})
 
 
 @login_required

@@ -318,3 +318,20 @@ def test_head_teacher_home_page_lists_the_class_overdue_books(client, scene):
     client.force_login(scene["head"])
     body = client.get(reverse("my_account")).content.decode()
     assert "三年级(2)班 · 逾期未还" in body and "张小明：《小王子》 逾期 9 天" in body
+
+
+def test_librarian_adds_a_teacher_reader_linked_to_a_login(client, librarian, other_teacher, school_class):
+    from tests.conftest import make_user
+
+    account = make_user("newteacher", None)
+    client.force_login(librarian)
+    url = reverse("circulation:reader_new")
+    response = client.post(url, {"kind": "student", "name": "无班级", "is_active": "on"})
+    assert "必须选择班级" in response.content.decode() and not Reader.objects.filter(name="无班级").exists()
+    response = client.post(url, {"kind": "teacher", "name": "孙老师", "username": "teacher2", "is_active": "on"})
+    assert "已关联其他读者" in response.content.decode()
+    client.post(
+        url, {"kind": "teacher", "name": "孙老师", "student_number": "JS9", "username": "newteacher", "is_active": "on"}
+    )
+    reader = Reader.objects.get(name="孙老师")
+    assert reader.user == account and reader.name_pinyin.startswith("sunlaoshi")
