@@ -1,13 +1,13 @@
 """Domain errors of circulation: each carries a Chinese message meant for the person at the desk."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 
 class CirculationError(Exception):
-    default_message = "操作失败"
+    default_message = _("操作失败")
 
     def __init__(self, message: str | None = None):
-        self.message = str(message or _(self.default_message))
+        self.message = str(message or self.default_message)
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -15,60 +15,60 @@ class CirculationError(Exception):
 
 
 class UnknownBarcode(CirculationError):
-    default_message = "条码不存在"
+    default_message = _("条码不存在")
 
 
 class UnknownCard(CirculationError):
-    default_message = "借书证号不存在"
+    default_message = _("借书证号不存在")
 
 
 class CopyNotAvailable(CirculationError):
-    default_message = "此书不可借"
+    default_message = _("此书不可借")
 
 
 class CopyReservedForOther(CopyNotAvailable):
-    default_message = "此书已为其他读者预约保留"
+    default_message = _("此书已为其他读者预约保留")
 
 
 class LoanLimitReached(CirculationError):
-    default_message = "已达到可借册数上限"
+    default_message = _("已达到可借册数上限")
 
 
 class ReaderBlocked(CirculationError):
-    default_message = "该读者暂不能借书"
+    default_message = _("该读者暂不能借书")
 
 
 class CardProblem(ReaderBlocked):
-    default_message = "借书证无效"
+    default_message = _("借书证无效")
 
 
 class NoPolicy(CirculationError):
-    default_message = "没有适用于该读者的借阅规则"
+    default_message = _("没有适用于该读者的借阅规则")
 
 
 class NotOnLoan(CirculationError):
-    default_message = "此书未借出，无需归还"
+    default_message = _("此书未借出，无需归还")
 
 
 class RenewalRefused(CirculationError):
-    default_message = "不能续借"
+    default_message = _("不能续借")
 
 
 class HoldRefused(CirculationError):
-    default_message = "不能预约"
+    default_message = _("不能预约")
 
 
 class CardError(CirculationError):
-    default_message = "借书证操作失败"
+    default_message = _("借书证操作失败")
 
 
 class CompensationError(CirculationError):
-    default_message = "赔偿操作失败"
+    default_message = _("赔偿操作失败")
 
 
 class RosterError(CirculationError):
-    default_message = "名单有错误，未导入任何数据"
+    default_message = _("名单有错误，未导入任何数据")
 
 
 class RolloverError(CirculationError):
-    default_message = "不能执行升级"
+    default_message = _("不能执行升级")

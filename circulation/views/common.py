@@ -2,12 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-DEFAULT_DESK = "总台"
-
 
 def desk_name(request) -> str:
     name = (request.POST.get("desk") or request.GET.get("desk") or "").strip()
-    return name[:40] or _(DEFAULT_DESK)
+    return name[:40] or _("总台")
 
 
 def is_htmx(request) -> bool:
