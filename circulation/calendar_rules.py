@@ -8,6 +8,8 @@ read with a fixed number of queries (settings, term, closed days, open days) wha
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import CharField, Value
+
 from circulation.models import CirculationSettings, ClosedDay, OpenDay, Term
 
 # How far past the raw due date we look for the next open day (holidays are never this long
@@ -46,12 +48,24 @@ class Calendar:
 
 def load_calendar(start: date, end: date, settings: CirculationSettings | None = None) -> Calendar:
     settings = settings or CirculationSettings.current()
+    # One round trip for both lists (this runs on every checkout and renewal).
+    closed_q = (
+        ClosedDay.objects.filter(day__range=(start, end))
+        .annotate(kind=Value("c", output_field=CharField()))
+        .values_list("day", "kind")
+    )
+    open_q = (
+        OpenDay.objects.filter(day__range=(start, end))
+        .annotate(kind=Value("o", output_field=CharField()))
+        .values_list("day", "kind")
+    )
+    closed, open_days = set(), set()
+    for day, kind in closed_q.union(open_q, all=True):
+        (closed if kind == "c" else open_days).add(day)
     return Calendar(
         weekends_closed=settings.weekends_closed,
-        closed=set(ClosedDay.objects.filter(day__range=(start, end)).values_list("day", flat=True)),
-        open_days=set(OpenDay.objects.filter(day__range=(start, end)).values_list("day", flat=True))
-        if settings.weekends_closed
-        else set(),
+        closed=closed,
+        open_days=open_days if settings.weekends_closed else set(),
     )
 
 
