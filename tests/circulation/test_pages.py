@@ -335,3 +335,34 @@ def test_librarian_adds_a_teacher_reader_linked_to_a_login(client, librarian, ot
     )
     reader = Reader.objects.get(name="孙老师")
     assert reader.user == account and reader.name_pinyin.startswith("sunlaoshi")
+
+
+def test_expiring_holds_from_the_hold_page(client, scene, teacher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    url = reverse("circulation:holds_expire")
+    client.force_login(teacher)
+    assert client.post(url).status_code == 403
+    client.force_login(scene["by"])
+    assert client.get(url).status_code == 405
+    Hold.objects.filter(pk=scene["hold"].pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    response = client.post(url, follow=True)
+    assert "已处理 1 条过期预约" in response.content.decode()
+    assert Hold.objects.get(pk=scene["hold"].pk).status == "expired"
+
+
+def test_rollover_command_dry_run_lists_unreturned_books(setup):
+    from django.core.management import call_command
+
+    six = SchoolClass.objects.create(entry_year=2019, number=1)
+    pupil = Reader.objects.create(name="毕业生", kind="student", school_class=six, student_number="G1")
+    Loan.objects.create(
+        copy=setup["c3"], reader=pupil, reader_kind="student", checked_out_at=setup["now"], due_date=date(2025, 11, 26)
+    )
+    out = io.StringIO()
+    call_command("school_year_rollover", "--dry-run", stdout=out)
+    assert "1 graduating classes, 1 unreturned books" in out.getvalue() and "毕业生" in out.getvalue()
+    six.refresh_from_db()
+    assert six.is_active
