@@ -107,23 +107,28 @@ def main() -> None:
     client.force_login(User.objects.get(username="librarian"))
     scan = reverse("circulation:desk_scan")
     times = {"checkout": [], "return": [], "reader panel": []}
+    cpu = {"checkout": [], "return": [], "reader panel": []}
     # Warm-up: first request loads templates and opens the connection.
     client.get(reverse("circulation:desk_reader", args=[readers[0].pk]))
     for reader, barcode in zip(readers[:runs], copies[:runs], strict=False):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.post(scan, {"code": barcode, "reader": reader.pk, "mode": "checkout", "desk": "bench"})
         times["checkout"].append(time.perf_counter() - t)
+        cpu["checkout"].append(time.process_time() - c)
         assert "已借出" in response.content.decode(), response.content.decode()[:500]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(reverse("circulation:desk_reader", args=[reader.pk]))
         times["reader panel"].append(time.perf_counter() - t)
-        t = time.perf_counter()
+        cpu["reader panel"].append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         response = client.post(scan, {"code": barcode, "mode": "return", "desk": "bench"})
         times["return"].append(time.perf_counter() - t)
+        cpu["return"].append(time.process_time() - c)
         assert "已还" in response.content.decode()
-    print(f"{runs} runs")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{runs} runs, load average {load:.1f} on {os.cpu_count()} CPUs")
     for name, samples in times.items():
-        print(figures(name, samples))
+        print(figures(name, samples), f"  (Django process CPU median {statistics.median(cpu[name]) * 1000:.1f} ms)")
 
 
 if __name__ == "__main__":
