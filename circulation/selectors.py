@@ -37,7 +37,11 @@ def reader_panel(reader_id: int, today: date | None = None) -> ReaderPanel:
     )
     for loan in loans:
         loan.overdue_days = max((today - loan.due_date).days, 0)
-        loan.can_renew = policy is not None and loan.renewals < policy.max_renewals
+        loan.can_renew = (
+            policy is not None
+            and loan.renewals < policy.max_renewals
+            and not (loan.overdue_days and policy.overdue_blocks)
+        )
     ready = list(Hold.objects.filter(reader_id=reader_id, status=Hold.Status.READY).select_related("record", "copy"))
     unpaid = list(Compensation.objects.filter(reader_id=reader_id, status=Compensation.Status.UNPAID))
     blocks = services.reader_blocks(reader, policy)
