@@ -1,5 +1,7 @@
 """Public pages: the OPAC search, a record's page and the 新书通报 (no login needed)."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -27,6 +29,30 @@ def opac(request):
     )
     params = request.GET.copy()
     params.pop("page", None)
+    state = {"q": q, "base": clc_base, "level": level, "loc": location or "", "avail": "1" if available else ""}
+
+    def link(**change) -> str:
+        # A facet link toggles one filter and keeps the others (and the query).
+        return "?" + urlencode({k: v for k, v in {**state, **change}.items() if v})
+
+    facet_links = {}
+    if result.searched:
+        facet_links = {
+            "available": link(avail="" if available else "1"),
+            "clc_base": [
+                (f"{code} {name[:12]}", n, link(base="" if code == clc_base else code), code == clc_base)
+                for code, name, n in result.facets["clc_base"]
+            ],
+            "level": [
+                (label, n, link(level="" if value == level else value), value == level)
+                for value, label, n in result.facets["level"]
+            ],
+            "location": [
+                (name, n, link(loc="" if pk == location else pk), pk == location)
+                for pk, name, n in result.facets["location"]
+            ],
+            "clear": link(base="", level="", loc="", avail=""),
+        }
     context = {
         "result": result,
         "q": q,
@@ -35,6 +61,7 @@ def opac(request):
         "location": location,
         "available": available,
         "querystring": params.urlencode(),
+        "facet_links": facet_links,
         "filters_active": bool(clc_base or level or location or available),
     }
     if not result.searched:

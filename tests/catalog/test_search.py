@@ -169,3 +169,13 @@ def test_location_filter_ignores_garbage(client, shelf):
 def test_inactive_location_still_shown_on_record(client, shelf):
     Location.objects.update(is_active=False)
     assert "书库" in client.get(reverse("catalog:record", args=[shelf["xyj"].pk])).content.decode()
+
+
+def test_facet_links_toggle_one_filter_and_keep_the_others(client, shelf):
+    links = client.get(reverse("catalog:opac"), {"q": "西游", "level": "lower"}).context["facet_links"]
+    label, n, href, active = links["clc_base"][0]
+    assert (label, n, active) == ("I 文学", 1, False)
+    assert "base=I" in href and "level=lower" in href and "q=%E8%A5%BF%E6%B8%B8" in href
+    lower = next(item for item in links["level"] if item[3])
+    assert "level=" not in lower[2]
+    assert links["clear"] == "?q=%E8%A5%BF%E6%B8%B8"
