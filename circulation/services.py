@@ -416,9 +416,17 @@ def _close_hold(hold: Hold, status: str, *, action: str, by, now, detail: str = 
         _assign_copy_to_next_hold(copy, by=by, now=now)
 
 
+def _lock_hold_copy_first(hold_pk: int) -> None:
+    """Lock the copy a hold keeps before the hold itself: checkout locks copy, then hold."""
+    copy_id = Hold.objects.filter(pk=hold_pk).values_list("copy_id", flat=True).first()
+    if copy_id:
+        list(Copy.objects.select_for_update().filter(pk=copy_id).values_list("pk", flat=True))
+
+
 def hold_cancel(*, hold: Hold, by=None, now: datetime | None = None) -> Hold:
     now = _now(now)
     with transaction.atomic():
+        _lock_hold_copy_first(hold.pk)
         hold = Hold.objects.select_for_update(of=("self",)).select_related("record", "reader").get(pk=hold.pk)
         if hold.status not in (Hold.Status.WAITING, Hold.Status.READY):
             raise exc.HoldRefused(_("该预约已结束，不能取消。"))
@@ -434,6 +442,7 @@ def holds_expire(*, by=None, now: datetime | None = None) -> int:
     ids = list(Hold.objects.filter(status=Hold.Status.READY, expires_on__lt=today).values_list("pk", flat=True))
     for pk in ids:
         with transaction.atomic():
+            _lock_hold_copy_first(pk)
             hold = (
                 Hold.objects.select_for_update(of=("self",))
                 .select_related("record", "reader")
