@@ -308,31 +308,37 @@ def circulation_figures(period: Period) -> dict:
     return row
 
 
-def class_loans(period: Period) -> dict[int, dict]:
-    """Per class at checkout (snapshot): student loans, distinct student borrowers, collective loans."""
-    rows = (
-        loans_in(period)
-        .filter(school_class__isnull=False)
-        .values("school_class")
-        .annotate(
-            loans=Count("id", filter=STUDENT_LOAN),
-            borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
-            collective_loans=Count("id", filter=COLLECTIVE_LOAN),
-        )
-        .order_by()
-    )
-    return {r["school_class"]: r for r in rows}
+_CLASS_GRADE_SQL = """
+    SELECT GROUPING(l.school_class_id) AS by_grade, l.school_class_id, sc.stage, l.grade,
+           COUNT(*) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS loans,
+           COUNT(DISTINCT l.reader_id) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS borrowers,
+           COUNT(*) FILTER (WHERE l.is_collective OR l.reader_kind = %(collective)s) AS collective_loans
+    FROM circulation_loan l JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
+    WHERE l.checked_out_at >= %(start)s AND l.checked_out_at < %(end)s
+    GROUP BY GROUPING SETS ((l.school_class_id), (sc.stage, l.grade))
+"""
 
 
-def grade_loans(period: Period) -> dict[tuple, dict]:
-    """Per (stage, grade) at checkout: student loans and distinct student borrowers."""
-    rows = (
-        student_loans_in(period)
-        .values("school_class__stage", "grade")
-        .annotate(loans=Count("id"), borrowers=Count("reader", distinct=True))
-        .order_by()
-    )
-    return {(r["school_class__stage"], r["grade"]): r for r in rows}
+def class_and_grade_loans(period: Period) -> tuple[dict[int, dict], dict[tuple, dict]]:
+    """Per class at checkout (student loans, distinct student borrowers, collective loans) and per
+    (stage, grade) at checkout (student loans and borrowers), in one pass (GROUPING SETS)."""
+    start, end = period.bounds()
+    params = {
+        "student": ReaderKind.STUDENT.value,
+        "collective": ReaderKind.COLLECTIVE.value,
+        "start": start,
+        "end": end,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CLASS_GRADE_SQL, params)
+        rows = cursor.fetchall()
+    by_class, by_grade = {}, {}
+    for grouping, class_id, stage, grade, loans, borrowers, collective in rows:
+        if grouping == 0:
+            by_class[class_id] = {"loans": loans, "borrowers": borrowers, "collective_loans": collective}
+        elif loans:
+            by_grade[(stage, grade)] = {"loans": loans, "borrowers": borrowers}
+    return by_class, by_grade
 
 
 @dataclass
@@ -397,8 +403,7 @@ STAGE_ORDER = {"primary": 0, "junior": 1, "senior": 2}
 def class_and_grade_rows(period: Period) -> tuple[list[ClassRow], list[GradeRow]]:
     """The per-class and per-grade tables, with the class ranking (先进班级) by loans per student."""
     enrolment = class_enrolment(period)
-    loans = class_loans(period)
-    by_grade_loans = grade_loans(period)
+    loans, by_grade_loans = class_and_grade_loans(period)
     ids = set(enrolment) | set(loans)
     classes = SchoolClass.objects.filter(pk__in=ids).select_related("head_teacher")
     rows = []
