@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from catalog import excel, importing, marc, selectors
 from catalog.exceptions import CatalogError
-from catalog.models import Copy, Location, Record
+from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "library-catalog-imports"
@@ -150,7 +150,15 @@ def import_template(request):
 @login_required
 @catalogue_required
 def exports(request):
-    return render(request, "catalog/exports.html", {"records": Record.objects.count(), "copies": Copy.objects.count()})
+    return render(
+        request,
+        "catalog/exports.html",
+        {
+            "records": Record.objects.count(),
+            "copies": Copy.objects.count(),
+            "batches": AcquisitionBatch.objects.order_by("-received_on", "-id")[:30],
+        },
+    )
 
 
 @login_required

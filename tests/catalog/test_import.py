@@ -227,3 +227,21 @@ def test_marc_import_view_access(client, assistant, db):
 def test_export_marc_needs_post(client, librarian, db):
     client.force_login(librarian)
     assert client.get(reverse("catalog:export_marc")).status_code == 405
+
+
+def test_marc21_export_of_a_batch_and_of_a_class_prefix(client, librarian, catalogue, stacks):
+    from datetime import date
+
+    from catalog import services
+
+    batch = services.batch_create(received_on=date(2025, 9, 1))
+    services.copies_add(record=catalogue("草房子", "I287.45", copies=0), count=1, location=stacks, batch=batch)
+    catalogue("计算机", "TP3")
+    client.force_login(librarian)
+    by_batch = list(
+        MARCReader(client.post(reverse("catalog:export_marc"), {"batch": batch.pk}).content, force_utf8=True)
+    )
+    by_class = list(MARCReader(client.post(reverse("catalog:export_marc"), {"clc": "tp"}).content, force_utf8=True))
+    assert [r["245"]["a"] for r in by_batch] == ["草房子"] and [r["245"]["a"] for r in by_class] == ["计算机"]
+    response = client.post(reverse("catalog:export_marc"), {}, follow=True)
+    assert "请选择要导出的书目" in response.content.decode()
