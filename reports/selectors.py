@@ -464,23 +464,40 @@ def class_gap(rows: list[ClassRow]) -> dict | None:
 
 
 def top_readers(period: Period, limit: int = 10) -> list[dict]:
-    """读书之星: students with the most loans in the period (ties share a rank)."""
-    rows = (
+    """读书之星: students with the most loans in the period (ties share a rank).
+
+    Ranked over loans grouped by reader id only (narrow rows); names and classes are fetched after.
+    """
+    ranked = list(
         student_loans_in(period)
-        .values(
-            "reader",
-            "reader__name",
-            "reader__student_number",
-            "reader__school_class__stage",
-            "reader__school_class__entry_year",
-            "reader__school_class__number",
-        )
+        .values("reader")
         .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
         .filter(rank__lte=limit)
-        .order_by("rank", "reader__student_number", "reader")
+        .order_by("rank", "reader")[: limit * 3 + 1]
     )
+    readers = _reader_labels([r["reader"] for r in ranked])
+    stars = [
+        _star(
+            {
+                "rank": r["rank"],
+                "reader": r["reader"],
+                "loans": r["loans"],
+                **{f"reader__{k}": v for k, v in readers[r["reader"]].items()},
+            },
+            period,
+        )
+        for r in ranked
+    ]
+    stars.sort(key=lambda s: (s["rank"], s["student_number"] or "", s["reader_id"]))
     # Ties share a rank; a long tie on the last place is cut at three times the limit.
-    return [_star(r, period) for r in rows[: limit * 3]]
+    return stars[: limit * 3]
+
+
+def _reader_labels(ids: list[int]) -> dict[int, dict]:
+    rows = Reader.objects.filter(pk__in=ids).values(
+        "pk", "name", "student_number", "school_class__stage", "school_class__entry_year", "school_class__number"
+    )
+    return {r.pop("pk"): r for r in rows}
 
 
 def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
@@ -504,17 +521,7 @@ def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, ReaderKind.STUDENT.value, limit])
         ranked = cursor.fetchall()
-    readers = {
-        r["pk"]: r
-        for r in Reader.objects.filter(pk__in=[row[2] for row in ranked]).values(
-            "pk",
-            "name",
-            "student_number",
-            "school_class__stage",
-            "school_class__entry_year",
-            "school_class__number",
-        )
-    }
+    readers = _reader_labels([row[2] for row in ranked])
     out = []
     for stage, grade, reader_id, loans, rank in ranked:
         r = readers[reader_id]
