@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from catalog import clc, services
+from catalog import clc, selectors, services
 from catalog.exceptions import CatalogError
 from catalog.forms import BatchForm, WithdrawalForm
 from catalog.models import AcquisitionBatch, ClcClass, Copy, Record, WithdrawalBatch
@@ -100,12 +100,24 @@ def weeding(request):
                 return redirect("catalog:withdrawal_detail", pk=batch.pk)
         except CatalogError as exc:
             messages.error(request, str(exc))
+    # Finding copies by search: the copies in the collection of the matching records.
+    q = request.GET.get("q", "").strip()
+    found = []
+    if q:
+        records = selectors.records_matching(q).values("pk")[:30]
+        found = list(
+            Copy.objects.filter(record__in=records, withdrawn_on__isnull=True)
+            .select_related("record", "location")
+            .order_by("record__title", "barcode")[:100]
+        )
     return render(
         request,
         "catalog/weeding.html",
         {
             "form": form,
             "preview": preview,
+            "q": q,
+            "found": found,
             "withdrawals": WithdrawalBatch.objects.order_by("-withdrawn_on", "-id")[:20],
         },
     )

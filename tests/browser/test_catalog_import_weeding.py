@@ -37,15 +37,18 @@ def test_import_cnmarc_and_excel_then_weed_a_copy(page, login, librarian, live_s
     expect(page.locator(".alert-success")).to_contain_text("新复本 1 册")
     assert Record.objects.count() == 2
 
-    # Weeding: scan the barcode (typing + Enter), check, confirm, get the printable list.
-    page.goto(f"{live_server.url}/catalog/weeding/")
-    page.fill("#id_barcodes", "")
+    # Weeding: find one copy by title and add it, scan the other (typing + Enter), check, confirm.
+    page.goto(f"{live_server.url}/catalog/weeding/?q=xjd")
+    page.get_by_test_id("weeding-found").get_by_role("row").filter(has_text="C0000002").get_by_role("button").click()
     page.type("#id_barcodes", "C0000001\n")
     page.select_option("#id_reason", "damaged")
     page.fill("#id_approver", "张校长")
     page.click("text=核对图书")
-    expect(page.get_by_test_id("weeding-preview")).to_contain_text("小橘灯")
+    expect(page.get_by_test_id("weeding-preview")).to_contain_text("C0000001")
+    expect(page.get_by_test_id("weeding-preview")).to_contain_text("C0000002")
     page.get_by_role("button", name="确认注销").click()
-    expect(page.get_by_test_id("withdrawal-copies")).to_contain_text("C0000001")
-    expect(page.get_by_test_id("total-volumes")).to_have_text("1")
-    assert Copy.objects.get(barcode="C0000001").status == "withdrawn"
+    expect(page.get_by_test_id("withdrawal-copies")).to_contain_text("小橘灯")
+    expect(page.get_by_test_id("total-volumes")).to_have_text("2")
+    assert set(Copy.objects.filter(barcode__in=["C0000001", "C0000002"]).values_list("status", flat=True)) == {
+        "withdrawn"
+    }

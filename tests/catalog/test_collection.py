@@ -115,3 +115,11 @@ def test_class_tree_counts_titles_and_copies_under_each_node(client, catalogue):
     literature = client.get(reverse("catalog:classes"), {"code": "I"}).context["rows"]
     counts = {r["node"].code: (r["titles"], r["copies"]) for r in literature}
     assert counts["I2"] == (2, 3) and counts["I3/7"] == (1, 1)
+
+
+def test_weeding_page_finds_copies_by_title(client, librarian, catalogue):
+    rec = catalogue("稻草人", "I287.7", copies=2)
+    catalogue("别的书", "I287.7", copies=1)
+    client.force_login(librarian)
+    found = client.get(reverse("catalog:weeding"), {"q": "稻草"}).context["found"]
+    assert sorted(c.barcode for c in found) == sorted(rec.copies.values_list("barcode", flat=True))
