@@ -132,3 +132,27 @@ class ReaderForm(_Crispy, forms.ModelForm):
             else:
                 data["user"] = user
         return data
+
+
+class SchoolClassForm(_Crispy, forms.ModelForm):
+    head_teacher_username = forms.CharField(label=_("班主任登录账号"), required=False, max_length=150)
+
+    class Meta:
+        model = SchoolClass
+        fields = ["stage", "entry_year", "number", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.head_teacher_id:
+            self.fields["head_teacher_username"].initial = self.instance.head_teacher.username
+        self.setup_helper()
+
+    def clean(self):
+        data = super().clean()
+        username = (data.get("head_teacher_username") or "").strip()
+        data["head_teacher"] = None
+        if username:
+            data["head_teacher"] = User.objects.filter(username=username).first()
+            if data["head_teacher"] is None:
+                self.add_error("head_teacher_username", _("没有这个登录账号。"))
+        return data

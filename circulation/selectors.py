@@ -74,13 +74,17 @@ def card_by_number(number: str):
 
 def class_coverage(day: date):
     """办证率 per active class: students with a valid card / active students."""
-    rows = SchoolClass.objects.filter(is_active=True).annotate(
-        students=Count("readers", filter=Q(readers__kind="student", readers__is_active=True), distinct=True),
-        with_card=Count(
-            "readers",
-            filter=Q(readers__kind="student", readers__is_active=True, readers__cards__status="valid"),
-            distinct=True,
-        ),
+    rows = (
+        SchoolClass.objects.filter(is_active=True)
+        .select_related("head_teacher")
+        .annotate(
+            students=Count("readers", filter=Q(readers__kind="student", readers__is_active=True), distinct=True),
+            with_card=Count(
+                "readers",
+                filter=Q(readers__kind="student", readers__is_active=True, readers__cards__status="valid"),
+                distinct=True,
+            ),
+        )
     )
     result = []
     for c in rows:

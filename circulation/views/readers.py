@@ -202,6 +202,28 @@ def coverage(request):
 
 @login_required
 @permission_required("library.manage_readers", raise_exception=True)
+def class_edit(request, pk=None):
+    """A class: stage, entry year (the grade follows from it), number, head teacher."""
+    from circulation.forms import SchoolClassForm
+
+    school_class = get_object_or_404(SchoolClass, pk=pk) if pk else None
+    form = SchoolClassForm(request.POST or None, instance=school_class)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.head_teacher = form.cleaned_data["head_teacher"]
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            form.add_error(None, _("已有相同学段、入学年份和班号的班级。"))
+        else:
+            messages.success(request, _("班级已保存：%(c)s") % {"c": obj})
+            return redirect("circulation:coverage")
+    return render(request, "circulation/form_page.html", {"form": form, "title": _("班级")})
+
+
+@login_required
+@permission_required("library.manage_readers", raise_exception=True)
 @require_POST
 def class_cards_issue(request, pk):
     """Issue a card to every active pupil of a class who has none (for 办证 at the start of year)."""

@@ -366,3 +366,18 @@ def test_rollover_command_dry_run_lists_unreturned_books(setup):
     assert "1 graduating classes, 1 unreturned books" in out.getvalue() and "毕业生" in out.getvalue()
     six.refresh_from_db()
     assert six.is_active
+
+
+def test_librarian_sets_a_head_teacher(client, librarian, teacher, school_class):
+    client.force_login(librarian)
+    url = reverse("circulation:class_edit", args=[school_class.pk])
+    data = {"stage": "primary", "entry_year": 2023, "number": 2, "is_active": "on"}
+    response = client.post(url, {**data, "head_teacher_username": "nobody"})
+    assert "没有这个登录账号" in response.content.decode()
+    client.post(url, {**data, "head_teacher_username": "teacher1"})
+    school_class.refresh_from_db()
+    assert school_class.head_teacher == teacher
+    assert "王老师" in client.get(reverse("circulation:coverage")).content.decode()
+    response = client.post(reverse("circulation:class_new"), data)
+    assert "已经存在" in response.content.decode()
+    assert SchoolClass.objects.count() == 1
