@@ -22,6 +22,26 @@ from catalog import clc, services, textsearch
 from catalog.exceptions import CatalogError, ImportRejected
 from catalog.models import AcquisitionBatch, Copy, CopySource, ImportLog, Location, ReaderLevel, Record
 
+TEXT_FIELDS = {
+    "title",
+    "other_title",
+    "series",
+    "volume",
+    "edition",
+    "responsibility",
+    "authors",
+    "publisher",
+    "pub_place",
+    "pages",
+    "isbn",
+    "clc",
+    "book_number",
+    "subjects",
+    "summary",
+    "language",
+    "location",
+    "batch",
+}
 LEVEL_BY_LABEL = {str(label): value for value, label in ReaderLevel.choices} | {"教师": "teacher"}
 SOURCE_BY_LABEL = {str(label): value for value, label in CopySource.choices} | {"购入": "purchase"}
 
@@ -93,6 +113,8 @@ def check_rows(
         row = Row(number=number, data=dict(data))
         d = row.data
         for key, value in list(d.items()):
+            if key in TEXT_FIELDS and value is not None and not isinstance(value, str):
+                value = str(value)  # Excel gives numbers for cells like 页数 or a numeric title
             if isinstance(value, str):
                 d[key] = value.strip()
         if d.get("_error"):

@@ -245,3 +245,26 @@ def test_marc21_export_of_a_batch_and_of_a_class_prefix(client, librarian, catal
     assert [r["245"]["a"] for r in by_batch] == ["草房子"] and [r["245"]["a"] for r in by_class] == ["计算机"]
     response = client.post(reverse("catalog:export_marc"), {}, follow=True)
     assert "请选择要导出的书目" in response.content.decode()
+
+
+def test_numeric_cells_are_read_as_text(stacks):
+    content = xlsx(
+        [[1984, 2020, "出版社", 2020, 30, "", "I561.45", 1, "", "", "", ""]],
+        headers=[
+            "题名",
+            "页数",
+            "出版者",
+            "出版年",
+            "定价",
+            "ISBN",
+            "中图法分类号",
+            "复本数",
+            "登记号",
+            "馆藏地点",
+            "适读对象",
+            "来源",
+        ],
+    )
+    importing.run_import(check(content, stacks))
+    rec = Record.objects.get()
+    assert (rec.title, rec.pages) == ("1984", "2020")
