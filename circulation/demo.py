@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog.models import Copy, CopyStatus, CopyStatusChange
-from catalog.status import copy_change_status
+from catalog.status import copy_change_status, copy_write_off
 from circulation.calendar_rules import Calendar, compute_due
 from circulation.models import (
     CirculationEvent,
@@ -29,7 +29,7 @@ from circulation.models import (
     Term,
     school_year_of,
 )
-from circulation.services import compensation_amount, write_off
+from circulation.services import compensation_amount
 
 POLICIES = [
     # name, kind, max items, loan days, renewals, renewal days, max holds
@@ -410,9 +410,9 @@ class History:
                 detail=f"{comp.get_kind_display()} ¥{amount}",
             )
             if kind == "lost":
-                write_off(copy, reason="lost", by=librarian, now=returned_at, note="读者遗失")
+                copy_write_off(copy, reason="lost", by=librarian, now=returned_at, note="读者遗失")
             elif kind == "severe":
-                write_off(copy, reason="damaged", by=librarian, now=returned_at, note="严重破损")
+                copy_write_off(copy, reason="damaged", by=librarian, now=returned_at, note="严重破损")
             elif not paid:
                 copy_change_status(copy, CopyStatus.REPAIR, by=librarian, now=returned_at, note="破损修补")
             count += 1

@@ -551,14 +551,6 @@ def card_cancel(*, card: LibraryCard, by=None, now: datetime | None = None) -> L
         return card
 
 
-def write_off(copy: Copy, *, reason: str, by=None, now=None, note: str = "") -> None:
-    """copy_write_off, with the status changed first: catalog_copy_withdrawn_has_status is checked
-    on every UPDATE, and copy_write_off saves withdrawn_on before it changes the status."""
-    to_status = CopyStatus.LOST if reason == "lost" else CopyStatus.WITHDRAWN
-    copy_change_status(copy, to_status, by=by, now=now, note=note)
-    copy_write_off(copy, reason=reason, by=by, now=now, note=note)
-
-
 # --- compensation ----------------------------------------------------------------------------
 
 
@@ -632,9 +624,9 @@ def compensation_report(
         )
         label = Compensation.Kind(kind).label
         if kind == Compensation.Kind.LOST:
-            write_off(copy, reason="lost", by=_user(by), now=now, note=_("读者遗失：%(n)s") % {"n": reader.name})
+            copy_write_off(copy, reason="lost", by=_user(by), now=now, note=_("读者遗失：%(n)s") % {"n": reader.name})
         elif copy_action == "withdraw":
-            write_off(copy, reason="damaged", by=_user(by), now=now, note=str(label))
+            copy_write_off(copy, reason="damaged", by=_user(by), now=now, note=str(label))
         elif copy_action == "repair":
             copy_change_status(copy, CopyStatus.REPAIR, by=_user(by), now=now, note=str(label))
         else:
