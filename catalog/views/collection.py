@@ -155,22 +155,28 @@ def classes(request):
     while walker is not None:
         ancestors.insert(0, walker)
         walker = walker.parent
-    # One conditional count per child: titles and copies whose class number falls under it.
-    title_aggs, copy_aggs = {}, {}
-    for i, child in enumerate(children):
-        cond = _under(child.code)
-        title_aggs[f"t{i}"] = Count("pk", filter=cond)
-        copy_aggs[f"c{i}"] = Count("pk", filter=_prefix_q(cond, "record__"))
-    titles = Record.objects.aggregate(**title_aggs) if children else {}
-    copies = Copy.objects.filter(withdrawn_on__isnull=True).aggregate(**copy_aggs) if children else {}
+    # One grouped query (titles and copies per class number under this node), bucketed in Python.
+    scope = Record.objects.all()
+    if node is not None:
+        scope = scope.filter(_under(node.code))
+    titles = scope.values_list("clc").annotate(n=Count("pk")).values_list("clc", "n")
+    copies = (
+        Copy.objects.filter(withdrawn_on__isnull=True, record__in=scope)
+        .values_list("record__clc")
+        .annotate(n=Count("pk"))
+        .values_list("record__clc", "n")
+    )
+    totals = [[0, 0] for _child in children]
+    for column, pairs in ((0, titles), (1, copies)):
+        for code, n in pairs:
+            for i, child in enumerate(children):
+                if _is_under(child.code, code):
+                    totals[i][column] += n
+                    break
+    with_children = set(ClcClass.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct())
     rows = [
-        {
-            "node": child,
-            "titles": titles.get(f"t{i}", 0),
-            "copies": copies.get(f"c{i}", 0),
-            "has_children": child.children.exists(),
-        }
-        for i, child in enumerate(children)
+        {"node": child, "titles": t, "copies": c, "has_children": child.code in with_children}
+        for child, (t, c) in zip(children, totals, strict=True)
     ]
     return render(request, "catalog/classes.html", {"node": node, "ancestors": ancestors, "rows": rows})
 
@@ -191,9 +197,9 @@ def _under(code: str) -> Q:
     return Q(clc__startswith=bare)
 
 
-def _prefix_q(q: Q, prefix: str) -> Q:
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        out.children.append(_prefix_q(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1]))
-    return out
+def _is_under(node_code: str, clc_code: str) -> bool:
+    """The Python twin of _under(): does a record's class number fall under this node?"""
+    bare = node_code.strip("[]{}")
+    if clc.RANGE.match(bare):
+        return clc.in_range(clc_code, bare)
+    return clc_code.startswith(bare)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from catalog import selectors
-from catalog.models import AcquisitionBatch, Location, ReaderLevel, Record
+from catalog.models import AcquisitionBatch, Copy, Location, ReaderLevel, Record
 
 
 def _int(value, default=None):
@@ -94,8 +94,7 @@ def new_arrivals(request):
     sections = []
     for batch in page.object_list:
         records = (
-            Record.objects.filter(copies__batch=batch)
-            .distinct()
+            Record.objects.filter(pk__in=Copy.objects.filter(batch=batch).values("record_id"))
             .order_by("clc_base", "title_normalized")
             .only("pk", "title", "volume", "authors", "publisher", "pub_year", "call_number", "clc_base")
         )
