@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Count,
     Exists,
@@ -23,6 +24,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Least, Rank, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -149,6 +151,17 @@ def in_collection(day: date):
     return Copy.objects.filter(acquired_on__lte=day).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
 
 
+def _visit_key():
+    # 人次: one per distinct (reader, local calendar day) with a checkout, as one integer
+    # (reader id × 100000 + days since 2000-01-01) so COUNT(DISTINCT ...) compares integers.
+    return RawSQL(
+        "(circulation_loan.reader_id::bigint * 100000"
+        " + ((circulation_loan.checked_out_at AT TIME ZONE %s)::date - DATE '2000-01-01'))",
+        [django_settings.TIME_ZONE],
+        output_field=BigIntegerField(),
+    )
+
+
 def school_stage() -> str:
     school = School.objects.order_by("pk").first()
     return school.stage if school else School.Stage.PRIMARY
@@ -261,73 +274,22 @@ def class_enrolment(period: Period) -> dict[int, dict]:
 # --- circulation -------------------------------------------------------------------------
 
 
-_LOANS_SQL = """
-    WITH reader_days AS (
-        SELECT l.reader_id,
-               CASE WHEN l.is_collective OR l.reader_kind = %(collective)s THEN 'c'
-                    WHEN l.reader_kind = %(student)s THEN 's'
-                    ELSE 't' END AS g,
-               (l.checked_out_at AT TIME ZONE %(tz)s)::date - DATE '2000-01-01' AS day,
-               COUNT(*) AS n
-        FROM circulation_loan l
-        WHERE l.checked_out_at >= %(start)s AND l.checked_out_at < %(end)s
-        GROUP BY 1, 2, 3
-    )
-    SELECT COALESCE(SUM(n), 0),
-           COALESCE(SUM(n) FILTER (WHERE g = 's'), 0),
-           COALESCE(SUM(n) FILTER (WHERE g = 't'), 0),
-           COALESCE(SUM(n) FILTER (WHERE g = 'c'), 0),
-           COUNT(DISTINCT reader_id) FILTER (WHERE g <> 'c'),
-           COUNT(DISTINCT reader_id) FILTER (WHERE g = 's'),
-           COUNT(DISTINCT reader_id) FILTER (WHERE g = 't'),
-           COUNT(DISTINCT reader_id) FILTER (WHERE g = 'c'),
-           COUNT(DISTINCT reader_id::bigint * 100000 + day),
-           COUNT(*) FILTER (WHERE g = 's'),
-           COUNT(*) FILTER (WHERE g = 't'),
-           (SELECT COUNT(DISTINCT copy_id) FROM circulation_loan
-             WHERE checked_out_at >= %(start)s AND checked_out_at < %(end)s)
-    FROM reader_days
-"""
-_LOANS_KEYS = [
-    "loans",
-    "student_loans",
-    "staff_loans",
-    "collective_loans",
-    "borrowers",
-    "student_borrowers",
-    "staff_borrowers",
-    "collective_borrowers",
-    "visits",
-    "student_visits",
-    "staff_visits",
-    "copies_lent",
-]
-
-
-def loan_counts(period: Period) -> dict:
-    """Loans (册次), borrowers and visits (人次) by reader group, in one pass over the period's loans.
-
-    The loans are first grouped per (reader, group, day): a row is one visit, so visits are rows and
-    borrowers are distinct readers of those (much fewer) rows. Groups: students (s), teachers and
-    staff (t), class collective loans (c), as STUDENT_LOAN / STAFF_LOAN / COLLECTIVE_LOAN.
-    """
-    start, end = period.bounds()
-    params = {
-        "collective": ReaderKind.COLLECTIVE.value,
-        "student": ReaderKind.STUDENT.value,
-        "tz": django_settings.TIME_ZONE,
-        "start": start,
-        "end": end,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_LOANS_SQL, params)
-        values = cursor.fetchone()
-    return {key: int(value or 0) for key, value in zip(_LOANS_KEYS, values, strict=True)}
-
-
 def circulation_figures(period: Period) -> dict:
     start, end = period.bounds()
-    row = loan_counts(period)
+    row = loans_in(period).aggregate(
+        loans=Count("id"),
+        student_loans=Count("id", filter=STUDENT_LOAN),
+        staff_loans=Count("id", filter=STAFF_LOAN),
+        collective_loans=Count("id", filter=COLLECTIVE_LOAN),
+        borrowers=Count("reader", distinct=True, filter=~COLLECTIVE_LOAN),
+        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
+        staff_borrowers=Count("reader", distinct=True, filter=STAFF_LOAN),
+        collective_borrowers=Count("reader", distinct=True, filter=COLLECTIVE_LOAN),
+        visits=Count(_visit_key(), distinct=True),
+        student_visits=Count(_visit_key(), distinct=True, filter=STUDENT_LOAN),
+        staff_visits=Count(_visit_key(), distinct=True, filter=STAFF_LOAN),
+        copies_lent=Count("copy", distinct=True),
+    )
     returns = (
         Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
         .annotate(return_day=TruncDate("returned_at"))
@@ -840,7 +802,14 @@ def comparison_figures(period: Period) -> dict:
     readers = enrolled_students(period.end).aggregate(
         students=Count("id"), students_borrowed=Count("id", filter=Q(pk__in=borrowers))
     )
-    circ = loan_counts(period)
+    circ = loans_in(period).aggregate(
+        loans=Count("id"),
+        student_loans=Count("id", filter=STUDENT_LOAN),
+        staff_loans=Count("id", filter=STAFF_LOAN),
+        visits=Count(_visit_key(), distinct=True),
+        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
+        copies_lent=Count("copy", distinct=True),
+    )
     returns = (
         Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
         .annotate(return_day=TruncDate("returned_at"))
