@@ -151,12 +151,19 @@ def build_people(ctx: DemoContext) -> None:
         r.name_pinyin = name_pinyin(r.name)
     Reader.objects.bulk_create(readers, batch_size=2000)
 
-    # Cards: almost every student and teacher has one (办证率 below 100 % is realistic).
-    issued = ctx.aware(date(school_year, 9, 1), 9)
+    # Cards: almost every student and teacher has one (办证率 below 100 % is realistic). Pupils got
+    # theirs in the September they entered school, staff years ago, so past terms' 办证率 is true too.
+    staff_issued = ctx.aware(date(school_year - 6, 9, 1), 9)
     cards = []
-    for reader in Reader.objects.order_by("pk"):
+    for reader in Reader.objects.select_related("school_class").order_by("pk"):
         if reader.kind == "student" and rng.random() < 0.04:
             continue
+        if reader.kind == "student":
+            issued = ctx.aware(date(reader.school_class.entry_year, 9, 3), 9)
+        elif reader.kind == "collective":
+            issued = ctx.aware(date(reader.school_class.entry_year, 9, 1), 9)
+        else:
+            issued = staff_issued
         cards.append(LibraryCard(reader=reader, number=f"D{reader.pk:07d}", issued_at=issued))
     LibraryCard.objects.bulk_create(cards, batch_size=2000)
     ctx.say(
