@@ -13,43 +13,15 @@ record page p95 < 50 ms; a 10,000-record MARC import < 60 s.
 """
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_catalog_bench"
-SCALE = ["--students", "3000", "--titles", "60000", "--copies", "100000", "--terms", "6"]
+from common import default_url, prepare  # bench/ is the script directory, first on sys.path
+
 TITLE_WORDS = ["西游记", "哈利波特", "三国演义", "十万个为什么", "昆虫记", "小王子", "草房子", "中国少年儿童百科全书"]
 TWO_CHARS = ["西游", "三体", "中国", "十万", "淘气", "唐诗", "哈利", "童话", "故事", "科学"]
 INITIALS = ["xyj", "sgyy", "hlbt", "swgwsm", "cfz", "xwz", "tqbmxt", "hlm"]
-
-
-def database(url: str, *, rebuild: bool) -> bool:
-    """Create the database if needed; True when it is empty (and must be loaded)."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            return True
-    with psycopg.connect(url) as conn:
-        has_table = conn.execute("SELECT to_regclass('public.auth_user')").fetchone()[0]
-        return not has_table or not conn.execute("SELECT 1 FROM auth_user LIMIT 1").fetchone()
-
-
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
 def figures(name: str, samples: list[float], target_p95: float) -> str:
@@ -89,27 +61,13 @@ def marc_file(records, n: int) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=default_url("library_catalog_bench"))
     parser.add_argument("--rebuild", action="store_true", help="drop and load the dataset again")
     parser.add_argument("--runs", type=int, default=100, help="requests per kind")
     parser.add_argument("--marc", type=int, default=10000, help="records in the MARC import")
     args = parser.parse_args()
 
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_TEST": "1", "LOG_LEVEL": "WARNING"}
-    os.environ.update(env)
-    if database(args.database_url, rebuild=args.rebuild):
-        manage("migrate", "-v0", env=env)
-        started = time.perf_counter()
-        manage("load_demo", *SCALE, env=env)
-        print(f"dataset loaded in {time.perf_counter() - started:.0f} s")
-    else:
-        manage("migrate", "-v0", env=env)
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "library.settings")
-    import django
-
-    django.setup()
+    prepare(args.database_url, rebuild=args.rebuild)
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse

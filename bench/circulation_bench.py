@@ -13,38 +13,11 @@ Targets (issue 4): checkout and return < 30 ms median and < 60 ms p95; reader pa
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_circ_bench"
-SCALE = ["--students", "3000", "--titles", "60000", "--copies", "100000", "--terms", "6"]
+from common import default_url, prepare  # bench/ is the script directory, first on sys.path
+
 TARGETS = {"checkout": (30, 60), "return": (30, 60), "reader panel": (50, None)}
-
-
-def database(url: str, *, rebuild: bool) -> bool:
-    """Create the database if needed; True when it is empty (and must be loaded)."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            return True
-    with psycopg.connect(url) as conn:
-        has_table = conn.execute("SELECT to_regclass('public.auth_user')").fetchone()[0]
-        return not has_table or not conn.execute("SELECT 1 FROM auth_user LIMIT 1").fetchone()
-
-
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
 def figures(name: str, samples: list[float]) -> str:
@@ -59,25 +32,12 @@ def figures(name: str, samples: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=default_url("library_circ_bench"))
     parser.add_argument("--rebuild", action="store_true", help="drop and load the dataset again")
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_TEST": "1", "LOG_LEVEL": "WARNING"}
-    os.environ.update(env)
-    empty = database(args.database_url, rebuild=args.rebuild)
-    manage("migrate", "-v0", env=env)
-    if empty:
-        started = time.perf_counter()
-        manage("load_demo", *SCALE, env=env)
-        print(f"dataset loaded in {time.perf_counter() - started:.0f} s")
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "library.settings")
-    import django
-
-    django.setup()
+    prepare(args.database_url, rebuild=args.rebuild)
     from django.contrib.auth.models import User
     from django.db.models import Exists, OuterRef
     from django.test import Client

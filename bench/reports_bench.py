@@ -12,35 +12,11 @@ benchmark database in BENCH_DATABASE_URL). Targets (issue 5): summary < 1.5 s, e
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:54329/library_reports_bench"
+from common import default_url, prepare  # bench/ is the script directory, first on sys.path
+
 TARGETS = {"summary": 1.5, "export": 3.0, "class report": 0.3}
-
-
-def ensure_database(url: str, rebuild: bool = False) -> None:
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin_url = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            print(f"dropped database {name}")
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -59,42 +35,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and load it again")
     args = parser.parse_args()
-    # Its own database by default; under `make bench` the shared one (BENCH_DATABASE_URL).
-    url = args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_TEST": "1", "DJANGO_SETTINGS_MODULE": "library.settings"}
-    env.setdefault("LOG_LEVEL", "WARNING")
-    ensure_database(url, rebuild=args.rebuild)
-    manage("migrate", "--no-input", "-v", "0", env=env)
-    started = time.perf_counter()
-    manage(
-        "load_demo",
-        "--if-empty",
-        "--students",
-        "3000",
-        "--titles",
-        "60000",
-        "--copies",
-        "100000",
-        "--terms",
-        "6",
-        env=env,
-    )
-    print(f"dataset ready in {time.perf_counter() - started:.0f} s")
-
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    prepare(args.database_url or default_url("library_reports_bench"), rebuild=args.rebuild)
     from django.contrib.auth.models import User
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from circulation.models import Loan, Reader, SchoolClass, Term
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load (autovacuum would do this)
 
     today = timezone.localdate()
     term = Term.objects.filter(end__lt=today).order_by("-end").first() or Term.objects.order_by("-start").first()
