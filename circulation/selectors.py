@@ -33,6 +33,8 @@ def reader_panel(reader_id: int, today: date | None = None) -> ReaderPanel:
     loans = list(
         Loan.objects.filter(reader_id=reader_id, returned_at__isnull=True)
         .select_related("copy__record")
+        # Only what the panel shows: a record row is wide (search text), and the desk is a hot path.
+        .only("due_date", "renewals", "reader_id", "copy__barcode", "copy__record__title")
         .order_by("due_date", "pk")
     )
     for loan in loans:
@@ -42,7 +44,11 @@ def reader_panel(reader_id: int, today: date | None = None) -> ReaderPanel:
             and loan.renewals < policy.max_renewals
             and not (loan.overdue_days and policy.overdue_blocks)
         )
-    ready = list(Hold.objects.filter(reader_id=reader_id, status=Hold.Status.READY).select_related("record", "copy"))
+    ready = list(
+        Hold.objects.filter(reader_id=reader_id, status=Hold.Status.READY)
+        .select_related("record", "copy")
+        .only("expires_on", "reader_id", "record__title", "copy__barcode")
+    )
     unpaid = list(Compensation.objects.filter(reader_id=reader_id, status=Compensation.Status.UNPAID))
     blocks = services.reader_blocks(reader, policy)
     if policy is None:
