@@ -54,13 +54,19 @@
     }
   });
 
+  // Empty the field as soon as its value is in the request, not when the answer arrives: a scanner
+  // may already be typing the next barcode then, and clearing would eat it.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (code && event.detail.elt && event.detail.elt.contains(code)) { code.value = ""; }
+  });
+
   document.body.addEventListener("htmx:afterSettle", function () {
     var feedback = document.getElementById("desk-feedback");
     if (feedback && feedback.dataset.tone && !feedback.dataset.played) {
       feedback.dataset.played = "1";
       beep(feedback.dataset.tone);
     }
-    if (code) { code.value = ""; code.focus(); }
+    if (code) { code.focus(); }
   });
   if (mode) { setMode(mode.value); }
 })();
