@@ -15,5 +15,5 @@ py=.venv/bin/python
 $py manage.py compilemessages --ignore=.venv -v 0
 $py manage.py migrate --no-input -v 0
 $py manage.py load_demo --if-empty
-$py manage.py print_demo_logins
+$py manage.py print_demo_logins --url "http://${BIND:-127.0.0.1:8000}/"
 exec $py manage.py runserver "${BIND:-127.0.0.1:8000}"
