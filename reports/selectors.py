@@ -344,8 +344,25 @@ def class_and_grade_loans(period: Period) -> tuple[dict[int, dict], dict[tuple, 
     return by_class, by_grade
 
 
+class _GroupRates:
+    """Rates of a class or a grade row, from its students, carded, loans and no_loan figures."""
+
+    @property
+    def per_student(self):
+        return ratio(self.loans, self.students)
+
+    @property
+    def participation(self):
+        # Enrolled students (end of period) who borrowed anything in the period.
+        return share(self.students - self.no_loan, self.students)
+
+    @property
+    def card_rate(self):
+        return share(self.carded, self.students)
+
+
 @dataclass
-class ClassRow:
+class ClassRow(_GroupRates):
     id: int
     name: str
     stage: str
@@ -360,22 +377,9 @@ class ClassRow:
     no_loan: int = 0
     rank: int | None = None
 
-    @property
-    def per_student(self):
-        return ratio(self.loans, self.students)
-
-    @property
-    def participation(self):
-        # Enrolled students of the class (end of period) who borrowed anything in the period.
-        return share(self.students - self.no_loan, self.students)
-
-    @property
-    def card_rate(self):
-        return share(self.carded, self.students)
-
 
 @dataclass
-class GradeRow:
+class GradeRow(_GroupRates):
     stage: str
     grade: int
     name: str
@@ -385,19 +389,6 @@ class GradeRow:
     loans: int = 0
     no_loan: int = 0
     classes: list = field(default_factory=list)
-
-    @property
-    def per_student(self):
-        return ratio(self.loans, self.students)
-
-    @property
-    def participation(self):
-        # Enrolled students of the class (end of period) who borrowed anything in the period.
-        return share(self.students - self.no_loan, self.students)
-
-    @property
-    def card_rate(self):
-        return share(self.carded, self.students)
 
 
 STAGE_ORDER = {"primary": 0, "junior": 1, "senior": 2}
