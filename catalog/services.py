@@ -346,6 +346,12 @@ def copy_set_repair(*, copy: Copy, repair: bool, by=None, now: datetime | None =
             raise CopyNotWithdrawable(_("这本书不在修补中。"))
         to = CopyStatus.REPAIR if repair else CopyStatus.ON_SHELF
         copy_change_status(copy, to, by=by, now=now, note=_("送修") if repair else _("修补完成"))
+        if not repair:
+            # Back on the shelf: a reader waiting for the title gets it (circulation owns the queue;
+            # imported here because circulation itself builds on the catalogue).
+            from circulation.services import copy_offer_to_holds
+
+            copy_offer_to_holds(copy=copy, by=by, now=now)
     return copy
 
 

@@ -319,6 +319,13 @@ def _assign_copy_to_next_hold(copy: Copy, *, by, now, desk="") -> Hold | None:
     return hold
 
 
+def copy_offer_to_holds(*, copy: Copy, by=None, now: datetime | None = None) -> Hold | None:
+    """A copy came back on the shelf outside the desk (e.g. from repair): serve the reservation queue.
+
+    Callers hold a transaction and the copy's row lock."""
+    return _assign_copy_to_next_hold(copy, by=by, now=_now(now))
+
+
 def loan_renew(*, loan: Loan, by=None, now: datetime | None = None, desk: str = "") -> Loan:
     now = _now(now)
     today = timezone.localdate(now)

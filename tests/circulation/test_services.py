@@ -326,3 +326,18 @@ def test_taking_another_copy_fulfils_the_reservation_and_frees_the_kept_copy(set
     holds = {h.reader.name: h for h in Hold.objects.select_related("reader", "copy")}
     assert holds["王老师"].status == "fulfilled"
     assert holds["赵老师"].status == "ready" and holds["赵老师"].copy.barcode == "A0000002"
+
+
+def test_a_copy_back_from_repair_goes_to_the_first_waiting_reservation(setup, teacher):
+    from catalog.models import CopyStatus
+    from catalog.services import copy_set_repair
+    from circulation.models import Hold
+
+    record = make_record("窗边的小豆豆")
+    copy = make_copy(record, "R0000001", status=CopyStatus.REPAIR)
+    hold = Hold.objects.create(record=record, reader=teacher.reader, placed_at=setup["now"])
+    copy_set_repair(copy=copy, repair=False, by=setup["by"], now=setup["now"])
+    hold.refresh_from_db()
+    copy.refresh_from_db()
+    assert hold.status == Hold.Status.READY and hold.copy == copy
+    assert copy.status == CopyStatus.ON_HOLD
