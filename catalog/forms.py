@@ -26,27 +26,8 @@ class RecordForm(forms.ModelForm):
 
     class Meta:
         model = Record
-        fields = [
-            "isbn",
-            "title",
-            "other_title",
-            "series",
-            "volume",
-            "edition",
-            "responsibility",
-            "authors",
-            "publisher",
-            "pub_place",
-            "pub_year",
-            "pages",
-            "price",
-            "clc",
-            "book_number",
-            "subjects",
-            "summary",
-            "language",
-            "reader_level",
-        ]
+        # The record fields the services write, ISBN first (it is scanned first).
+        fields = ["isbn", *(name for name in services.RECORD_FIELDS if name != "isbn")]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "clc": _("例如 I287.5；可用比分类表更细的号码。"),

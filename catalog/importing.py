@@ -22,26 +22,9 @@ from catalog import clc, services, textsearch
 from catalog.exceptions import CatalogError, ImportRejected
 from catalog.models import AcquisitionBatch, Copy, CopySource, ImportLog, Location, ReaderLevel, Record
 
-TEXT_FIELDS = {
-    "title",
-    "other_title",
-    "series",
-    "volume",
-    "edition",
-    "responsibility",
-    "authors",
-    "publisher",
-    "pub_place",
-    "pages",
-    "isbn",
-    "clc",
-    "book_number",
-    "subjects",
-    "summary",
-    "language",
-    "location",
-    "batch",
-}
+# Columns read as text (a number typed into them, e.g. an ISBN, is turned back into text).
+NUMBER_FIELDS = {"pub_year", "price", "reader_level"}
+TEXT_FIELDS = (set(services.RECORD_FIELDS) - NUMBER_FIELDS) | {"location", "batch"}
 LEVEL_BY_LABEL = {str(label): value for value, label in ReaderLevel.choices} | {"教师": "teacher"}
 SOURCE_BY_LABEL = {str(label): value for value, label in CopySource.choices} | {"购入": "purchase"}
 
