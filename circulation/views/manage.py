@@ -28,6 +28,23 @@ from circulation.models import (
 from circulation.views.common import desk_name
 
 
+def _save_form_page(request, form, *, title, saved, next_url, conflict=None):
+    """GET shows the form; a valid POST saves it and redirects. `conflict` is the message for a
+    unique-constraint clash (the form is shown again with it, nothing written)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            if conflict is None:
+                raise
+            form.add_error(None, conflict)
+        else:
+            messages.success(request, saved)
+            return redirect(next_url)
+    return render(request, "circulation/form_page.html", {"form": form, "title": title})
+
+
 @login_required
 @permission_required("library.manage_circulation", raise_exception=True)
 def policies(request):
@@ -39,11 +56,9 @@ def policies(request):
 def policy_edit(request, pk=None):
     policy = get_object_or_404(LoanPolicy, pk=pk) if pk else None
     form = LoanPolicyForm(request.POST or None, instance=policy)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("借阅规则已保存。"))
-        return redirect("circulation:policies")
-    return render(request, "circulation/form_page.html", {"form": form, "title": _("借阅规则")})
+    return _save_form_page(
+        request, form, title=_("借阅规则"), saved=_("借阅规则已保存。"), next_url="circulation:policies"
+    )
 
 
 @login_required
@@ -69,16 +84,14 @@ def calendar(request):
 def term_edit(request, pk=None):
     term = get_object_or_404(Term, pk=pk) if pk else None
     form = TermForm(request.POST or None, instance=term)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            form.add_error(None, _("学期名称或学年学期序号已存在。"))
-        else:
-            messages.success(request, _("学期已保存。"))
-            return redirect("circulation:calendar")
-    return render(request, "circulation/form_page.html", {"form": form, "title": _("学期")})
+    return _save_form_page(
+        request,
+        form,
+        title=_("学期"),
+        saved=_("学期已保存。"),
+        next_url="circulation:calendar",
+        conflict=_("学期名称或学年学期序号已存在。"),
+    )
 
 
 @login_required
@@ -115,11 +128,9 @@ def day_delete(request, kind, pk):
 @permission_required("library.manage_circulation", raise_exception=True)
 def settings_edit(request):
     form = SettingsForm(request.POST or None, instance=CirculationSettings.current())
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("流通设置已保存。"))
-        return redirect("circulation:calendar")
-    return render(request, "circulation/form_page.html", {"form": form, "title": _("流通设置与赔偿规则")})
+    return _save_form_page(
+        request, form, title=_("流通设置与赔偿规则"), saved=_("流通设置已保存。"), next_url="circulation:calendar"
+    )
 
 
 @login_required
