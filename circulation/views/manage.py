@@ -25,7 +25,7 @@ from circulation.models import (
     Term,
     school_year_of,
 )
-from circulation.views.common import desk_name
+from circulation.views.common import active_class_from_post, desk_name
 
 
 def _save_form_page(request, form, *, title, saved, next_url, conflict=None):
@@ -158,8 +158,7 @@ def collective(request):
         ((c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)), key=lambda item: item[1]
     )
     if request.method == "POST":
-        value = request.POST.get("school_class", "")
-        school_class = SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+        school_class = active_class_from_post(request)
         if school_class is None:
             messages.error(request, _("请选择班级。"))
         else:

@@ -14,6 +14,7 @@ from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, SchoolClass
+from circulation.views.common import active_class_from_post
 
 
 def _desk_key(class_pk: int, token: str) -> str:
@@ -32,8 +33,7 @@ def _session_class(request, token):
 def session_start(request):
     today = timezone.localdate()
     if request.method == "POST":
-        value = request.POST.get("school_class", "")
-        school_class = SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+        school_class = active_class_from_post(request)
         if school_class is None:
             messages.error(request, _("请选择班级。"))
         else:
