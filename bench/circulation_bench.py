@@ -15,7 +15,7 @@ import os
 import statistics
 import time
 
-from common import default_url, prepare  # bench/ is the script directory, first on sys.path
+from common import cpu_check, default_url, prepare  # bench/ is the script directory, first on sys.path
 
 TARGETS = {"checkout": (30, 60), "return": (30, 60), "reader panel": (50, None)}
 
@@ -68,6 +68,7 @@ def main() -> None:
     scan = reverse("circulation:desk_scan")
     times = {"checkout": [], "return": [], "reader panel": []}
     cpu = {"checkout": [], "return": [], "reader panel": []}
+    before = cpu_check()
     # Warm-up: first request loads templates and opens the connection.
     client.get(reverse("circulation:desk_reader", args=[readers[0].pk]))
     for reader, barcode in zip(readers[:runs], copies[:runs], strict=False):
@@ -86,7 +87,7 @@ def main() -> None:
         cpu["return"].append(time.process_time() - c)
         assert "已还" in response.content.decode()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{runs} runs, load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(f"{runs} runs, load average {load:.1f} on {os.cpu_count()} CPUs; before: {before}; after: {cpu_check()}")
     for name, samples in times.items():
         print(figures(name, samples), f"  (Django process CPU median {statistics.median(cpu[name]) * 1000:.1f} ms)")
 

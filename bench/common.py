@@ -57,3 +57,14 @@ def prepare(url: str, *, rebuild: bool = False) -> None:
 def default_url(name: str) -> str:
     """BENCH_DATABASE_URL under `make bench`, else a database of its own in the dev cluster."""
     return os.environ.get("BENCH_DATABASE_URL") or f"postgres://postgres@127.0.0.1:54329/{name}"
+
+
+def cpu_check() -> str:
+    """A fixed pure-Python workload, timed: tells a throttled or shared machine from slow code.
+
+    On the 2-core development VM it takes about 180 ms when the machine is not throttled; figures
+    taken while it reads much higher say more about the machine than about the code.
+    """
+    started = time.perf_counter()
+    sum(i * i for i in range(3_000_000))
+    return f"CPU check {1000 * (time.perf_counter() - started):.0f} ms (about 180 ms on an unthrottled 2-core VM)"

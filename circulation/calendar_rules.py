@@ -2,13 +2,13 @@
 
 A due date never falls on a closed day (it moves to the next open day) and never after the last
 day of the term the loan starts in, unless a vacation loan is explicitly allowed. The calendar is
-read with a fixed number of queries (settings, term, closed days, open days) whatever the dates.
+read in one query (setting, term, closed days, open days) whatever the dates.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import CharField, Value
+from django.db import connection
 
 from circulation.models import CirculationSettings, ClosedDay, OpenDay, Term
 
@@ -46,50 +46,51 @@ class Calendar:
         return None
 
 
-def load_calendar(start: date, end: date, settings: CirculationSettings | None = None) -> Calendar:
-    settings = settings or CirculationSettings.current()
-    # One round trip for both lists (this runs on every checkout and renewal).
-    closed_q = (
-        ClosedDay.objects.filter(day__range=(start, end))
-        .annotate(kind=Value("c", output_field=CharField()))
-        .values_list("day", "kind")
+def read_calendar(start: date, end: date, *, term_on_day: date | None = None) -> tuple[Calendar, date | None]:
+    """The calendar between `start` and `end`, and the last day of the term on `term_on_day`.
+
+    One round trip for the setting, the term, the closed days and the open days: this runs on
+    every checkout and renewal. The term's end is None when no term covers that day (or none
+    was asked for).
+    """
+    settings, term, closed_day, open_day = (m._meta.db_table for m in (CirculationSettings, Term, ClosedDay, OpenDay))
+    sql = f"(SELECT 's', NULL::date, weekends_closed FROM {settings} ORDER BY id LIMIT 1)"
+    params: list = []
+    if term_on_day is not None:
+        sql += f' UNION ALL (SELECT \'t\', "end", NULL FROM {term} WHERE start <= %s AND "end" >= %s ORDER BY start LIMIT 1)'
+        params += [term_on_day, term_on_day]
+    sql += (
+        f" UNION ALL SELECT 'c', day, NULL FROM {closed_day} WHERE day BETWEEN %s AND %s"
+        f" UNION ALL SELECT 'o', day, NULL FROM {open_day} WHERE day BETWEEN %s AND %s"
     )
-    open_q = (
-        OpenDay.objects.filter(day__range=(start, end))
-        .annotate(kind=Value("o", output_field=CharField()))
-        .values_list("day", "kind")
+    params += [start, end, start, end]
+    # Without a settings row yet, the model's default applies.
+    weekends_closed = CirculationSettings._meta.get_field("weekends_closed").default
+    term_end, closed, open_days = None, set(), set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, day, flag in cursor.fetchall():
+            if kind == "s":
+                weekends_closed = flag
+            elif kind == "t":
+                term_end = day
+            else:
+                (closed if kind == "c" else open_days).add(day)
+    calendar = Calendar(
+        weekends_closed=weekends_closed, closed=closed, open_days=open_days if weekends_closed else set()
     )
-    closed, open_days = set(), set()
-    for day, kind in closed_q.union(open_q, all=True):
-        (closed if kind == "c" else open_days).add(day)
-    return Calendar(
-        weekends_closed=settings.weekends_closed,
-        closed=closed,
-        open_days=open_days if settings.weekends_closed else set(),
-    )
+    return calendar, term_end
 
 
 def term_on(day: date) -> Term | None:
     return Term.objects.filter(start__lte=day, end__gte=day).order_by("start").first()
 
 
-def due_date_for(
-    start: date,
-    days: int,
-    *,
-    allow_vacation: bool = False,
-    settings: CirculationSettings | None = None,
-    term: Term | None | bool = False,
-) -> date:
-    """The due date of a loan (or renewal) made on `start` for `days` days.
-
-    `term=False` means "look the term up"; pass a Term (or None) to skip that query.
-    """
+def due_date_for(start: date, days: int, *, allow_vacation: bool = False) -> date:
+    """The due date of a loan (or renewal) made on `start` for `days` days (one query)."""
     raw = start + timedelta(days=days)
-    if term is False:
-        term = term_on(start)
-    cal = load_calendar(start, raw + timedelta(days=SEARCH_DAYS), settings)
-    return compute_due(cal, start, days, term.end if term is not None else None, allow_vacation=allow_vacation)
+    cal, term_end = read_calendar(start, raw + timedelta(days=SEARCH_DAYS), term_on_day=start)
+    return compute_due(cal, start, days, term_end, allow_vacation=allow_vacation)
 
 
 def compute_due(cal: Calendar, start: date, days: int, term_end: date | None, *, allow_vacation: bool = False) -> date:
@@ -102,9 +103,9 @@ def compute_due(cal: Calendar, start: date, days: int, term_end: date | None, *,
     return due
 
 
-def hold_expiry(today: date, hold_days: int, settings: CirculationSettings | None = None) -> date:
+def hold_expiry(today: date, hold_days: int) -> date:
     """The last day a ready hold waits on the hold shelf: `hold_days` open days after today."""
-    cal = load_calendar(today, today + timedelta(days=hold_days + SEARCH_DAYS), settings)
+    cal, _ = read_calendar(today, today + timedelta(days=hold_days + SEARCH_DAYS))
     day, counted = today, 0
     while counted < max(hold_days, 1):
         day += timedelta(days=1)

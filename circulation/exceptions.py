@@ -18,6 +18,10 @@ class UnknownBarcode(CirculationError):
     default_message = _("条码不存在")
 
 
+class UnknownReader(CirculationError):
+    default_message = _("读者不存在，请重新扫描借书证")
+
+
 class UnknownCard(CirculationError):
     default_message = _("借书证号不存在")
 

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from catalog.models import Copy
 from circulation import services
 from circulation.exceptions import NoPolicy
 from circulation.models import Compensation, Hold, LibraryCard, Loan, LoanPolicy, Reader, SchoolClass
@@ -22,14 +24,25 @@ class ReaderPanel:
     today: date | None = None
 
 
-def reader_panel(reader_id: int, today: date | None = None) -> ReaderPanel:
-    """Everything the desk shows about a reader, in five queries whatever their history."""
+def reader_panel(
+    reader_id: int, today: date | None = None, *, state: Reader | None = None, policy: LoanPolicy | None = None
+) -> ReaderPanel | None:
+    """Everything the desk shows about a reader: two to five queries whatever their history.
+
+    `state` and `policy` may come from a checkout that just read them under the reader's lock (see
+    services.loan_checkout): then the panel reads only the loans, and the holds and compensation when
+    the state says there are any. The loan counts of the blocks are taken from the loans read here,
+    so they include a loan made a moment ago. None when no such reader exists.
+    """
     today = today or timezone.localdate()
-    reader = services._reader_with_state(reader_id, today, lock=False)
-    try:
-        policy = services.policy_for(reader, today)
-    except NoPolicy:
-        policy = None
+    reader = state if state is not None else services.reader_state(reader_id, today)
+    if reader is None:
+        return None
+    if policy is None:
+        try:
+            policy = services.policy_for(reader, today)
+        except NoPolicy:
+            policy = None
     loans = list(
         Loan.objects.filter(reader_id=reader_id, returned_at__isnull=True)
         .select_related("copy__record")
@@ -44,12 +57,18 @@ def reader_panel(reader_id: int, today: date | None = None) -> ReaderPanel:
             and loan.renewals < policy.max_renewals
             and not (loan.overdue_days and policy.overdue_blocks)
         )
-    ready = list(
-        Hold.objects.filter(reader_id=reader_id, status=Hold.Status.READY)
-        .select_related("record", "copy")
-        .only("expires_on", "reader_id", "record__title", "copy__barcode")
-    )
-    unpaid = list(Compensation.objects.filter(reader_id=reader_id, status=Compensation.Status.UNPAID))
+    reader.n_open = len(loans)
+    reader.n_overdue = sum(1 for loan in loans if loan.overdue_days)
+    ready = []
+    if reader.has_ready_holds:
+        ready = list(
+            Hold.objects.filter(reader_id=reader_id, status=Hold.Status.READY)
+            .select_related("record", "copy")
+            .only("expires_on", "reader_id", "record__title", "copy__barcode")
+        )
+    unpaid = []
+    if reader.has_unpaid:
+        unpaid = list(Compensation.objects.filter(reader_id=reader_id, status=Compensation.Status.UNPAID))
     blocks = services.reader_blocks(reader, policy)
     if policy is None:
         blocks.append(str(NoPolicy()))
@@ -72,6 +91,22 @@ def find_readers(query: str, limit: int = 20):
         .distinct()
         .order_by("-is_active", "kind", "student_number", "name")[:limit]
     )
+
+
+def identify_code(code: str) -> str | None:
+    """What a scanned code is: "card" (a library card number), "copy" (a copy barcode) or None.
+
+    One query for the desk's most frequent scan, a book; a card wins if a number is both.
+    """
+    card, copy = LibraryCard._meta.db_table, Copy._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'card' FROM {card} WHERE number = %s UNION ALL SELECT 'copy' FROM {copy} WHERE barcode = %s "
+            "ORDER BY 1 LIMIT 1",
+            [code, code],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def card_by_number(number: str):

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import Hold, LibraryCard, Loan, Reader
@@ -36,11 +35,9 @@ def _respond(request, *, panel=None, tone="ok", message="", matches=None, hold=N
     return render(request, "circulation/_desk_response.html", context)
 
 
-def _reader_from_post(request):
+def _reader_id_from_post(request) -> int | None:
     value = request.POST.get("reader", "")
-    if value.isdigit():
-        return Reader.objects.filter(pk=int(value)).first()
-    return None
+    return int(value) if value.isdigit() else None
 
 
 @login_required
@@ -56,8 +53,9 @@ def scan(request):
     if mode == "return":
         return _return(request, code, desk)
 
-    card = selectors.card_by_number(code)
-    if card is not None:
+    kind = selectors.identify_code(code)
+    if kind == "card":
+        card = selectors.card_by_number(code)
         panel = selectors.reader_panel(card.reader_id)
         if card.status != LibraryCard.Status.VALID:
             return _respond(
@@ -72,22 +70,24 @@ def scan(request):
             message += " · " + "；".join(panel.blocks)
         return _respond(request, panel=panel, tone=tone, message=message)
 
-    reader = _reader_from_post(request)
-    if Copy.objects.filter(barcode=code).exists():
-        if reader is None:
+    reader_id = _reader_id_from_post(request)
+    if kind == "copy":
+        if reader_id is None:
             return _respond(request, tone="error", message=_("请先扫描读者的借书证，再扫描图书。"))
         allow_vacation = request.POST.get("vacation") == "1" and request.user.has_perm("library.manage_circulation")
         try:
             loan = services.loan_checkout(
-                reader=reader, copy_barcode=code, by=request.user, desk=desk, allow_vacation=allow_vacation
+                reader=reader_id, copy_barcode=code, by=request.user, desk=desk, allow_vacation=allow_vacation
             )
+        except exc.UnknownReader as error:
+            return _respond(request, tone="error", message=_("拒借：") + error.message)
         except exc.CirculationError as error:
             return _respond(
-                request, panel=selectors.reader_panel(reader.pk), tone="error", message=_("拒借：") + error.message
+                request, panel=selectors.reader_panel(reader_id), tone="error", message=_("拒借：") + error.message
             )
         return _respond(
             request,
-            panel=selectors.reader_panel(reader.pk),
+            panel=selectors.reader_panel(reader_id, state=loan.reader, policy=loan.policy),
             message=_("已借出《%(title)s》，应还日期 %(due)s")
             % {"title": loan.copy.record.title, "due": loan.due_date.isoformat()},
         )
@@ -99,17 +99,18 @@ def scan(request):
             panel=selectors.reader_panel(matches[0].pk),
             message=_("读者：%(name)s") % {"name": matches[0].name},
         )
+    current = selectors.reader_panel(reader_id) if reader_id is not None else None
     if matches:
         return _respond(
             request,
-            panel=selectors.reader_panel(reader.pk) if reader else None,
+            panel=current,
             tone="warn",
             message=_("找到 %(n)s 位读者，请选择。") % {"n": len(matches)},
             matches=matches,
         )
     return _respond(
         request,
-        panel=selectors.reader_panel(reader.pk) if reader else None,
+        panel=current,
         tone="error",
         message=_("找不到借书证、图书或读者“%(code)s”。") % {"code": code},
     )

@@ -61,3 +61,19 @@ def test_outside_a_term_there_is_no_term_limit():
 def test_hold_expiry_counts_open_days(term1):
     # Friday + 3 open days -> Wednesday
     assert hold_expiry(date(2025, 11, 14), 3) == date(2025, 11, 19)
+
+
+def test_the_term_the_loan_starts_in_limits_it_not_the_next_one(term1):
+    Term.objects.create(name="T2", school_year=2025, number=2, start=date(2026, 2, 20), end=date(2026, 7, 5))
+    assert due_date_for(date(2026, 1, 19), 14) == date(2026, 1, 20)
+    assert due_date_for(date(2026, 2, 23), 14) == date(2026, 3, 9)
+
+
+def test_the_whole_calendar_is_read_in_one_query(term1, django_assert_num_queries):
+    ClosedDay.objects.create(day=date(2025, 11, 26))
+    OpenDay.objects.create(day=date(2025, 11, 29), reason="调休")
+    with django_assert_num_queries(1):
+        # 11-26 is closed, 11-27 is the next open day
+        assert due_date_for(date(2025, 11, 12), 14) == date(2025, 11, 27)
+    with django_assert_num_queries(1):
+        assert due_date_for(date(2025, 11, 15), 14) == date(2025, 11, 29)  # a Saturday made a working day

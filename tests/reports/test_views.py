@@ -54,7 +54,7 @@ def test_summary_query_count_is_pinned(client, librarian, school, django_assert_
     client.force_login(librarian)
     url = reverse("reports:summary") + term_q(school)
     client.get(url)  # warm up (session, content types)
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(38):
         client.get(url)
 
 
@@ -139,7 +139,7 @@ def test_class_report_query_count_is_pinned(client, head_teacher, school, django
     client.force_login(head_teacher)
     url = reverse("reports:class_report", args=[school.classes["B"].pk]) + term_q(school)
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)
 
 

@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from library.backends import PermissionBackend
+from library.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user):
+    return User.objects.get(pk=user.pk)  # no permission cache
+
+
+def test_permissions_come_from_the_groups_and_the_user_in_one_query(librarian, django_assert_num_queries):
+    librarian.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    user = _fresh(librarian)
+    with django_assert_num_queries(1):
+        perms = PermissionBackend().get_all_permissions(user)
+        assert user.has_perm("library.use_desk") and user.has_perm("library.catalogue")
+    assert "library.view_reports" in perms  # given to this user only
+    assert "library.manage_school" not in perms  # administrators only
+
+
+def test_teacher_has_no_desk_permission_and_inactive_users_have_none(teacher):
+    assert not _fresh(teacher).has_perm("library.use_desk")
+    assert _fresh(teacher).has_perm("library.place_holds")
+    teacher.is_active = False
+    teacher.save()
+    assert PermissionBackend().get_all_permissions(_fresh(teacher)) == set()
+
+
+def test_superuser_has_every_permission(db):
+    root = User.objects.create_superuser("root", password="x-long-pass-123")
+    assert PermissionBackend().get_all_permissions(_fresh(root)) == {
+        f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")
+    }
+
+
+def test_pages_still_name_the_school_and_the_role(client, librarian):
+    School.objects.update_or_create(pk=1, defaults={"name": "书香实验小学"})
+    client.force_login(librarian)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "书香实验小学" in html and "李老师 · 图书管理员" in html
