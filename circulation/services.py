@@ -624,6 +624,14 @@ def compensation_amount(copy: Copy, kind: str, settings: CirculationSettings | N
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def compensation_quotes(copy: Copy) -> list[tuple[str, str, Decimal]]:
+    """(kind, label, amount) for every kind of loss or damage: what the form offers the librarian."""
+    settings = CirculationSettings.current()
+    return [
+        (kind.value, str(kind.label), compensation_amount(copy, kind.value, settings)) for kind in Compensation.Kind
+    ]
+
+
 COPY_AFTER_DAMAGE = {"repair", "withdraw", "shelf"}
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/scan/", desk.scan, name="desk_scan"),
     path("desk/reader/<int:pk>/", desk.reader_panel, name="desk_reader"),
     path("desk/renew/<int:pk>/", desk.renew, name="desk_renew"),
+    path("desk/compensation/", desk.compensation, name="desk_compensation"),
     path("holds/", holds.holds, name="holds"),
     path("holds/expire/", holds.holds_expire, name="holds_expire"),
     path("holds/<int:pk>/slip/", desk.hold_slip, name="hold_slip"),

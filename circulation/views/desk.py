@@ -1,11 +1,14 @@
 """The circulation desk: one page, keyboard first; a scanner types the code and presses Enter."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import Hold, LibraryCard, Loan, Reader
@@ -24,6 +27,7 @@ def desk(request):
 
 def _respond(request, *, panel=None, tone="ok", message="", matches=None, hold=None, extra=None):
     context = {
+        "close_compensation": True,
         "panel": panel,
         "tone": tone,
         "message": message,
@@ -130,7 +134,14 @@ def _return(request, code, desk):
     if result.hold is not None:
         message += " · " + _("已被 %(name)s 预约，请放到预约架") % {"name": result.hold.reader.name}
         tone = "warn"
-    return _respond(request, panel=selectors.reader_panel(loan.reader_id), tone=tone, message=message, hold=result.hold)
+    return _respond(
+        request,
+        panel=selectors.reader_panel(loan.reader_id),
+        tone=tone,
+        message=message,
+        hold=result.hold,
+        extra={"returned": loan},
+    )
 
 
 @login_required
@@ -156,6 +167,59 @@ def renew(request, pk):
         panel=selectors.reader_panel(loan.reader_id),
         message=_("《%(title)s》已续借，新应还日期 %(due)s")
         % {"title": loan.copy.record.title, "due": loan.due_date.isoformat()},
+    )
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def compensation(request):
+    """Lost or damaged book, from the desk: GET shows the form for one copy, POST records it.
+
+    The form opens under the scanner field (from a loan in the reader panel, or from a book just
+    returned damaged); after the report the reader panel shows the unpaid compensation, with a link
+    to take the payment and print the receipt.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    barcode = data.get("barcode", "").strip()
+    reader_id = int(data["reader"]) if data.get("reader", "").isdigit() else None
+    if request.method != "POST":
+        copy = Copy.objects.select_related("record").filter(barcode=barcode).first()
+        reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
+        if copy is None or reader is None:
+            return HttpResponse(
+                '<div class="alert alert-danger py-2">%s</div>' % escape(_("找不到这本书或读者，请重新选择。"))
+            )
+        return render(
+            request,
+            "circulation/_desk_compensation.html",
+            {"copy": copy, "reader": reader, "quotes": services.compensation_quotes(copy)},
+        )
+    reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
+    try:
+        comp = services.compensation_report(
+            copy_barcode=barcode,
+            kind=data.get("kind", ""),
+            reader=reader,
+            copy_action=data.get("copy_action", ""),
+            note=data.get("note", "").strip(),
+            by=request.user,
+            desk=desk_name(request),
+        )
+    except exc.CirculationError as error:
+        return _respond(
+            request,
+            panel=selectors.reader_panel(reader_id) if reader_id else None,
+            tone="error",
+            message=error.message,
+            extra={"close_compensation": False},
+        )
+    return _respond(
+        request,
+        panel=selectors.reader_panel(comp.reader_id),
+        tone="warn",
+        message=_("已登记%(kind)s《%(title)s》，应赔 ¥%(amount)s")
+        % {"kind": comp.get_kind_display(), "title": comp.copy.record.title, "amount": comp.amount},
+        extra={"compensation": comp},
     )
 
 

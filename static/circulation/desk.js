@@ -60,13 +60,25 @@
     if (code && event.detail.elt && event.detail.elt.contains(code)) { code.value = ""; }
   });
 
-  document.body.addEventListener("htmx:afterSettle", function () {
+  // The compensation form's 取消 button closes it and gives the field back to the scanner.
+  document.body.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-desk-close]");
+    if (!button) { return; }
+    var box = document.getElementById(button.dataset.deskClose);
+    if (box) { box.innerHTML = ""; }
+    if (code) { code.focus(); }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     var feedback = document.getElementById("desk-feedback");
     if (feedback && feedback.dataset.tone && !feedback.dataset.played) {
       feedback.dataset.played = "1";
       beep(feedback.dataset.tone);
     }
-    if (code) { code.focus(); }
+    // A form just opened (compensation) keeps the focus; everything else returns it to the scanner.
+    var first = event.detail.target && event.detail.target.id === "desk-compensation"
+      ? event.detail.target.querySelector("input[type=radio]:checked, input, select") : null;
+    if (first) { first.focus(); } else if (code) { code.focus(); }
   });
   if (mode) { setMode(mode.value); }
 })();

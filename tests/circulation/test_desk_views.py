@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -209,3 +210,75 @@ def test_a_forged_reader_id_is_refused_without_a_half_made_loan(client, setup):
 
 def test_other_reader_in_class(school_class):
     assert make_reader("李华", school_class=school_class, number="20230299").school_class == school_class
+
+
+# --- compensation from the desk ---------------------------------------------------------------
+
+COMPENSATION = reverse("circulation:desk_compensation")
+
+
+def test_desk_compensation_form_quotes_every_kind(client, setup):
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])
+    body = client.get(COMPENSATION, {"barcode": "A0000001", "reader": setup["reader"].pk}).content.decode()
+    # 小王子 costs ¥25.00: lost = max(25 × 2, 10); severe 100 %, soiled 50 %, minor 20 %
+    for text in ("遗失 ¥50.00", "严重破损 ¥25.00", "污损 ¥12.50", "轻微破损 ¥5.00", "张小明"):
+        assert text in body
+
+
+def test_a_lost_book_is_recorded_from_the_desk(client, setup):
+    client.force_login(setup["by"])
+    panel = scan(client, "A0000001", setup["reader"]).content.decode()
+    assert 'data-testid="compensate-A0000001"' in panel
+    response = client.post(
+        COMPENSATION, {"barcode": "A0000001", "reader": setup["reader"].pk, "kind": "lost", "desk": "一号台"}
+    )
+    body = response.content.decode()
+    comp = setup["reader"].compensations.get()
+    assert comp.kind == "lost" and comp.amount == Decimal("50.00") and comp.status == "unpaid"
+    assert "已登记遗失《小王子》，应赔 ¥50.00" in body and "未处理赔偿：遗失 ¥50.00" in body
+    assert reverse("circulation:compensation_detail", args=[comp.pk]) in body
+    assert '<div id="desk-compensation" hx-swap-oob="true"></div>' in body  # the form closes
+    loan = Loan.objects.get(copy__barcode="A0000001")
+    assert loan.returned_at is not None
+    loan.copy.refresh_from_db()
+    assert loan.copy.status == "lost"
+    assert CirculationEvent.objects.filter(action="compensation", desk="一号台").exists()
+
+
+def test_a_damaged_return_can_be_reported_right_after_the_scan(client, setup):
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])
+    body = scan(client, "A0000001", mode="return").content.decode()
+    assert 'data-testid="report-damage"' in body
+    response = client.post(
+        COMPENSATION,
+        {"barcode": "A0000001", "reader": setup["reader"].pk, "kind": "minor", "copy_action": "shelf"},
+    )
+    assert "应赔 ¥5.00" in response.content.decode()
+    comp = setup["reader"].compensations.get()
+    assert comp.loan is None and comp.kind == "minor"
+    setup["c1"].refresh_from_db()
+    assert setup["c1"].status == "on_shelf"
+
+
+def test_a_forged_compensation_post_changes_nothing(client, setup):
+    client.force_login(setup["by"])
+    scan(client, "A0000001", setup["reader"])
+    body = client.post(
+        COMPENSATION, {"barcode": "A0000001", "reader": setup["reader"].pk, "kind": "stolen"}
+    ).content.decode()
+    assert "请选择赔偿类型" in body and 'data-tone="error"' in body
+    assert "hx-swap-oob" in body and 'id="desk-compensation"' not in body  # the form stays open
+    assert not setup["reader"].compensations.exists()
+    assert Loan.objects.get(copy__barcode="A0000001").returned_at is None
+    missing = client.get(COMPENSATION, {"barcode": "NOPE", "reader": setup["reader"].pk}).content.decode()
+    assert "找不到这本书或读者" in missing
+
+
+def test_student_assistants_do_not_record_compensation(client, setup, assistant):
+    client.force_login(assistant)
+    panel = scan(client, "A0000001", setup["reader"]).content.decode()
+    assert "已借出" in panel and "compensate-A0000001" not in panel
+    assert client.get(COMPENSATION, {"barcode": "A0000001", "reader": setup["reader"].pk}).status_code == 403
+    assert client.post(COMPENSATION, {"barcode": "A0000001", "kind": "lost"}).status_code == 403
