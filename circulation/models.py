@@ -242,6 +242,8 @@ class CirculationSettings(models.Model):
     severe_damage_percent = models.PositiveSmallIntegerField(_("严重破损赔偿比例（%）"), default=100)
     soiled_percent = models.PositiveSmallIntegerField(_("污损赔偿比例（%）"), default=50)
     minor_damage_percent = models.PositiveSmallIntegerField(_("轻微破损赔偿比例（%）"), default=20)
+    # The day expired holds were last handled (services.holds_expire_daily): once a day, by itself.
+    holds_checked_on = models.DateField(_("过期预约处理日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("流通设置")

@@ -1,7 +1,7 @@
 """Queries shared by the circulation pages (each with the joins its template needs)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -75,6 +75,27 @@ def reader_panel(
     return ReaderPanel(
         reader=reader, policy=policy, loans=loans, ready_holds=ready, unpaid=unpaid, blocks=blocks, today=today
     )
+
+
+def recently_expired_holds(today: date, days: int = 7) -> list:
+    """Holds that expired in the last `days` days, each with `now_for`: the ready hold its copy passed
+    to (the next reader in the queue), or None when the copy went back to the shelf. The librarian
+    takes these books off the hold shelf, or puts a new slip in them."""
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
+    expired = list(
+        Hold.objects.filter(status=Hold.Status.EXPIRED, closed_at__gte=since, copy__isnull=False)
+        .select_related("record", "copy", "reader__school_class")
+        .order_by("-closed_at", "-pk")
+    )
+    passed_on = {
+        h.copy_id: h
+        for h in Hold.objects.filter(status=Hold.Status.READY, copy_id__in=[h.copy_id for h in expired]).select_related(
+            "reader"
+        )
+    }
+    for hold in expired:
+        hold.now_for = passed_on.get(hold.copy_id)
+    return expired
 
 
 def find_readers(query: str, limit: int = 20):

@@ -510,6 +510,30 @@ def holds_expire(*, by=None, now: datetime | None = None) -> int:
     return count
 
 
+def holds_expire_daily(now: datetime | None = None) -> int | None:
+    """Expire holds once a day, whoever comes first: the number expired, or None if already done today.
+
+    The day is claimed with one conditional UPDATE, so of several processes (or desks) exactly one
+    does the work. Called by circulation.middleware.DailyHoldExpiryMiddleware on the first request
+    of the day; `manage.py expire_holds` and the button on the holds page still run it on demand.
+    """
+    now = _now(now)
+    today = timezone.localdate(now)
+    unclaimed = Q(holds_checked_on__isnull=True) | Q(holds_checked_on__lt=today)
+    claimed = CirculationSettings.objects.filter(unclaimed).update(holds_checked_on=today)
+    if not claimed and not CirculationSettings.objects.exists():
+        CirculationSettings.current()
+        claimed = CirculationSettings.objects.filter(unclaimed).update(holds_checked_on=today)
+    if not claimed:
+        return None
+    try:
+        return holds_expire(now=now)
+    except Exception:
+        # Give the day back, so the next request tries again.
+        CirculationSettings.objects.filter(holds_checked_on=today).update(holds_checked_on=None)
+        raise
+
+
 def hold_queue_position(hold: Hold) -> int:
     return (
         Hold.objects.filter(record_id=hold.record_id, status=Hold.Status.WAITING)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "circulation.middleware.DailyHoldExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "library.urls"

@@ -106,7 +106,11 @@ def holds(request):
         .select_related("record", "reader__school_class")
         .order_by("record__title", "placed_at", "pk")
     )
-    return render(request, "circulation/holds.html", {"ready": ready, "waiting": waiting, "today": today})
+    return render(
+        request,
+        "circulation/holds.html",
+        {"ready": ready, "waiting": waiting, "expired": selectors.recently_expired_holds(today), "today": today},
+    )
 
 
 @login_required

@@ -4,7 +4,10 @@ from circulation.services import holds_expire
 
 
 class Command(BaseCommand):
-    help = "Expire ready holds past their last day and pass the copies to the next reader in the queue (run daily)."
+    help = (
+        "Expire ready holds past their last day and pass the copies to the next reader in the queue "
+        "(the first signed-in request of each day also does this)."
+    )
 
     def handle(self, *args, **opts):
         n = holds_expire()

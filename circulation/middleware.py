@@ -1,0 +1,37 @@
+"""Work the circulation rules ask for every day, done by the first request of the day."""
+
+import logging
+
+from django.utils import timezone
+
+from circulation import services
+
+logger = logging.getLogger(__name__)
+
+
+class DailyHoldExpiryMiddleware:
+    """Expire the holds whose last day has passed, so their copies go to the next reader in time.
+
+    A school server may have no cron: the first signed-in request of each day (in each process)
+    asks services.holds_expire_daily(), which claims the day in the database so only one process
+    does the work. Later requests that day cost nothing. Anonymous requests (the public catalogue,
+    the health check) do not trigger it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.checked_on = None
+
+    def __call__(self, request):
+        today = timezone.localdate()
+        if self.checked_on != today and request.user.is_authenticated:
+            self.checked_on = today
+            try:
+                expired = services.holds_expire_daily()
+            except Exception:  # a daily chore must not break the page the user asked for
+                logger.exception("daily hold expiry failed; it runs again on the next request")
+                self.checked_on = None
+            else:
+                if expired:
+                    logger.info("daily hold expiry: %s holds expired", expired)
+        return self.get_response(request)
