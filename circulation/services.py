@@ -110,6 +110,23 @@ def _state_sql() -> dict[str, tuple[str, type]]:
     }
 
 
+def _state_annotations(today: date) -> dict[str, RawSQL]:
+    """reader_state()'s figures as annotations; they refer to the reader's table, so they also work
+    on a query of another model that joins the reader (a loan with select_related("reader"))."""
+    return {
+        name: RawSQL(sql, [today] if "%s" in sql else [], output_field=field())
+        for name, (sql, field) in _state_sql().items()
+    }
+
+
+def _with_state(reader: Reader, values) -> Reader:
+    """Put the figures read by _state_annotations() on the reader (from itself or another row)."""
+    for name in _state_sql():
+        setattr(reader, name, getattr(values, name))
+    reader.kind_policies = [LoanPolicy(**row) for row in reader.kind_policies]
+    return reader
+
+
 def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader | None:
     """The reader (with class) and the figures the loan rules need, in one query; locked when asked.
 
@@ -119,18 +136,14 @@ def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader |
     SQL subqueries: the ORM's Subquery/Exists equivalents cost three times as much CPU to build,
     and this runs on every desk scan. None when no such reader exists.
     """
-    annotations = {
-        name: RawSQL(sql, [today] if "%s" in sql else [], output_field=field())
-        for name, (sql, field) in _state_sql().items()
-    }
     if lock:
         # Lock first, then read the figures in a new statement: under READ COMMITTED a statement
         # that waited for the lock would still count the loans with its old snapshot.
         list(Reader.objects.select_for_update().filter(pk=reader_id).order_by().values_list("pk", flat=True))
-    reader = Reader.objects.select_related("school_class").annotate(**annotations).filter(pk=reader_id).first()
-    if reader is not None:
-        reader.kind_policies = [LoanPolicy(**row) for row in reader.kind_policies]
-    return reader
+    reader = (
+        Reader.objects.select_related("school_class").annotate(**_state_annotations(today)).filter(pk=reader_id).first()
+    )
+    return _with_state(reader, reader) if reader is not None else None
 
 
 def reader_blocks(reader, policy: LoanPolicy | None) -> list[str]:
@@ -308,6 +321,9 @@ def _checkout(*, reader_id, copy_barcode, by, now, desk, allow_vacation, collect
 
 @dataclass
 class ReturnResult:
+    """The closed loan (its reader carries the state read with it: see reader_state), overdue days,
+    and the hold the copy now waits for, if any."""
+
     loan: Loan
     overdue_days: int
     hold: Hold | None
@@ -322,6 +338,9 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
         loan = (
             Loan.objects.select_for_update(of=("self",))
             .select_related("reader__school_class")
+            # The reader's state for the desk's panel, read with the loan (display only: the rules
+            # of a return do not depend on it).
+            .annotate(**_state_annotations(today))
             .filter(copy=copy, returned_at__isnull=True)
             .first()
         )
@@ -330,6 +349,7 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
                 _("《%(title)s》（%(code)s）没有借出记录，无需归还。")
                 % {"title": copy.record.title, "code": copy.barcode}
             )
+        _with_state(loan.reader, loan)
         loan.returned_at = max(now, loan.checked_out_at)
         loan.returned_by = _user(by)
         loan.save(update_fields=["returned_at", "returned_by"])

@@ -136,7 +136,7 @@ def _return(request, code, desk):
         tone = "warn"
     return _respond(
         request,
-        panel=selectors.reader_panel(loan.reader_id),
+        panel=selectors.reader_panel(loan.reader_id, state=loan.reader),
         tone=tone,
         message=message,
         hold=result.hold,
