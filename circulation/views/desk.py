@@ -1,7 +1,7 @@
 """The circulation desk: one page, keyboard first; a scanner types the code and presses Enter."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -18,10 +18,8 @@ from circulation.views.common import desk_name
 @login_required
 @permission_required("library.use_desk", raise_exception=True)
 def desk(request):
-    reader_id = request.GET.get("reader")
-    panel = None
-    if reader_id and reader_id.isdigit() and Reader.objects.filter(pk=reader_id).exists():
-        panel = selectors.reader_panel(int(reader_id))
+    reader_id = request.GET.get("reader", "")
+    panel = selectors.reader_panel(int(reader_id)) if reader_id.isdigit() else None
     return render(request, "circulation/desk.html", {"panel": panel, "mode": request.GET.get("mode", "checkout")})
 
 
@@ -147,10 +145,10 @@ def _return(request, code, desk):
 @login_required
 @permission_required("library.use_desk", raise_exception=True)
 def reader_panel(request, pk):
-    reader = get_object_or_404(Reader, pk=pk)
-    return _respond(
-        request, panel=selectors.reader_panel(reader.pk), message=_("读者：%(name)s") % {"name": reader.name}
-    )
+    panel = selectors.reader_panel(pk)
+    if panel is None:
+        raise Http404
+    return _respond(request, panel=panel, message=_("读者：%(name)s") % {"name": panel.reader.name})
 
 
 @login_required

@@ -297,3 +297,13 @@ def test_the_panel_after_a_return_shows_what_still_blocks_the_reader(client, set
     body = scan(client, "A0000003", mode="return").content.decode()
     assert "已还《西游记》" in body and "未处理赔偿：轻微破损 ¥5.00" in body and "有未处理的赔偿" in body
     assert "已借 0 / 2 册" in body and "没有借阅中的图书" in body
+
+
+def test_the_desk_opens_with_a_reader_or_answers_404_for_an_unknown_one(client, setup):
+    client.force_login(setup["by"])
+    page = client.get(reverse("circulation:desk"), {"reader": setup["reader"].pk}).content.decode()
+    assert 'data-testid="reader-name">张小明' in page
+    assert "reader-name" not in client.get(reverse("circulation:desk"), {"reader": "999999"}).content.decode()
+    panel = client.get(reverse("circulation:desk_reader", args=[setup["reader"].pk])).content.decode()
+    assert "读者：张小明" in panel
+    assert client.get(reverse("circulation:desk_reader", args=[999999])).status_code == 404
