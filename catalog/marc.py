@@ -1,4 +1,4 @@
-"""MARC import (CNMARC and MARC21, ISO 2709, UTF-8) into import rows, and MARC21 export."""
+"""MARC import (CNMARC and MARC21, ISO 2709, UTF-8 or GB18030/GBK) into import rows, and MARC21 export."""
 
 import re
 import warnings
@@ -121,18 +121,55 @@ def marc21_row(r) -> dict:
     }
 
 
-def read_rows(content: bytes, *, flavour: str = "auto") -> list[tuple[int, dict]]:
-    """Each record of an ISO 2709 file as an import row; unreadable records become a row with a problem."""
+# Character sets of the MARC files schools receive: UTF-8, or GB18030 — a superset of GBK and
+# GB2312, which Chinese book suppliers' and union-catalogue CNMARC files often use.
+ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030 / GBK"}
+
+
+def detect_encoding(content: bytes) -> str:
+    """ "utf-8" when the whole file is valid UTF-8 (plain ASCII included), else "gb18030" when it
+    decodes as that. Chinese text in GBK is practically never valid UTF-8, so the order is safe. A
+    file that is neither is read as UTF-8 with the bad bytes replaced (visible in the preview)."""
+    for encoding in ENCODINGS:
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "utf-8"
+
+
+def _without_unicode_flag(content: bytes) -> bytes:
+    """Clear leader/09 ("a" = UCS/Unicode) in every record, so pymarc decodes with the file's
+    encoding. Safe on GB18030 bytes: their trailing bytes are never the ISO 2709 separators."""
+    records = content.split(b"\x1d")
+    for i, record in enumerate(records):
+        if len(record) >= 24 and record[9:10] == b"a":
+            records[i] = record[:9] + b" " + record[10:]
+    return b"\x1d".join(records)
+
+
+def read_rows(content: bytes, *, flavour: str = "auto", encoding: str = "auto") -> list[tuple[int, dict]]:
+    """Each record of an ISO 2709 file as an import row; unreadable records become a row with a problem.
+
+    `encoding` is "utf-8", "gb18030" or "auto" (detect_encoding)."""
     if not content or len(content) < 24:
         raise ImportRejected(_("文件是空的或不是 MARC（ISO 2709）文件。"))
     if b"\x1d" not in content:
         raise ImportRejected(_("这不是 ISO 2709 格式的 MARC 文件（没有记录结束符）。"))
+    if encoding not in ENCODINGS:
+        encoding = detect_encoding(content)
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reader = MARCReader(
-            BytesIO(content), to_unicode=True, force_utf8=True, utf8_handling="replace", permissive=True
-        )
+        if encoding == "utf-8":
+            reader = MARCReader(
+                BytesIO(content), to_unicode=True, force_utf8=True, utf8_handling="replace", permissive=True
+            )
+        else:
+            reader = MARCReader(
+                BytesIO(_without_unicode_flag(content)), to_unicode=True, file_encoding=encoding, permissive=True
+            )
         for number, record in enumerate(reader, start=1):
             if record is None:
                 rows.append(

@@ -34,6 +34,12 @@ class UploadForm(forms.Form):
         choices=[("auto", gettext_lazy("自动识别")), ("cnmarc", "CNMARC"), ("marc21", "MARC21")],
         required=False,
     )
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("字符编码"),
+        choices=[("auto", gettext_lazy("自动识别"))] + list(marc.ENCODINGS.items()),
+        required=False,
+        help_text=gettext_lazy("书商和联合目录提供的 CNMARC 文件常用 GBK（GB18030）编码；自动识别一般即可。"),
+    )
 
 
 def _stash(content: bytes) -> str:
@@ -50,12 +56,19 @@ def _unstash(sha: str) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
-def _check(kind: str, content: bytes, filename: str, location, flavour: str):
+def _encoding(kind: str, content: bytes, chosen: str) -> str:
+    """The character set a MARC file is read with: the one chosen, else the detected one."""
+    if kind != "marc":
+        return ""
+    return chosen if chosen in marc.ENCODINGS else marc.detect_encoding(content)
+
+
+def _check(kind: str, content: bytes, filename: str, location, flavour: str, encoding: str = ""):
     if kind == "excel":
         rows = excel.read_rows(content)
         log_kind = "excel"
     else:
-        rows = marc.read_rows(content, flavour=flavour or "auto")
+        rows = marc.read_rows(content, flavour=flavour or "auto", encoding=encoding or "auto")
         log_kind = flavour if flavour in ("cnmarc", "marc21") else ("cnmarc" if _is_cn(content) else "marc21")
     return importing.check_rows(rows, kind=log_kind, filename=filename, content=content, default_location=location)
 
@@ -81,7 +94,12 @@ def _import_page(request, kind: str):
         location = Location.objects.filter(pk=request.POST.get("location") or 0).first()
         try:
             checked = _check(
-                kind, content, request.POST.get("filename", ""), location, request.POST.get("flavour", "auto")
+                kind,
+                content,
+                request.POST.get("filename", ""),
+                location,
+                request.POST.get("flavour", "auto"),
+                _encoding(kind, content, request.POST.get("encoding", "")),
             )
             log = importing.run_import(checked, by=request.user)
         except CatalogError as exc:
@@ -101,6 +119,7 @@ def _import_page(request, kind: str):
             messages.error(request, _("文件太大（最大 50 MB）。"))
         else:
             content = upload.read()
+            encoding = _encoding(kind, content, form.cleaned_data.get("encoding") or "auto")
             try:
                 checked = _check(
                     kind,
@@ -108,6 +127,7 @@ def _import_page(request, kind: str):
                     upload.name,
                     form.cleaned_data["location"],
                     form.cleaned_data.get("flavour") or "auto",
+                    encoding,
                 )
             except CatalogError as exc:
                 messages.error(request, str(exc))
@@ -119,6 +139,9 @@ def _import_page(request, kind: str):
                     filename=upload.name,
                     location=form.cleaned_data["location"],
                     flavour=form.cleaned_data.get("flavour") or "auto",
+                    encoding=encoding,
+                    encoding_label=marc.ENCODINGS.get(encoding, ""),
+                    encoding_detected=(form.cleaned_data.get("encoding") or "auto") == "auto",
                 )
     return render(request, template, context)
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_import_cnmarc_and_excel_then_weed_a_copy(page, login, librarian, live_server, tmp_path):
     Location.objects.create(name="书库", code="SK")
     iso = tmp_path / "vendor.iso"
-    iso.write_bytes(marc_fixtures.iso(marc_fixtures.cnmarc()))
+    iso.write_bytes(marc_fixtures.iso_encoded(marc_fixtures.cnmarc(), "gb18030"))  # as suppliers send it
     sheet = tmp_path / "books.xlsx"
     wb = Workbook()
     wb.active.append(["题名", "著者", "中图法分类号", "复本数", "馆藏地点"])
@@ -27,8 +27,10 @@ def test_import_cnmarc_and_excel_then_weed_a_copy(page, login, librarian, live_s
     page.select_option("select[name=location]", label="书库")
     page.click("text=上传并预览")
     expect(page.get_by_test_id("import-preview")).to_contain_text("将新建书目 1 种，新增复本 2 册")
+    expect(page.get_by_test_id("import-encoding")).to_contain_text("GB18030 / GBK（自动识别）")
     page.get_by_test_id("import-confirm").click()
     expect(page.locator(".alert-success")).to_contain_text("新书目 1 种")
+    assert Record.objects.filter(title="小橘灯", publisher="新蕾出版社").exists()
 
     page.goto(f"{live_server.url}/catalog/import/excel/")
     page.set_input_files("input[name=file]", str(sheet))

@@ -52,3 +52,20 @@ def marc21(title="Charlotte's web", isbn="9787020002207", clc="I712.84", barcode
 
 def iso(*records) -> bytes:
     return b"".join(r.as_marc() for r in records)
+
+
+def iso_encoded(record, encoding: str) -> bytes:
+    """ISO 2709 bytes of a record in another character set (e.g. GB18030), as Chinese suppliers send:
+    directory lengths and offsets count bytes of that encoding, and leader/09 is blank (not Unicode)."""
+    fields, directory, offset = b"", b"", 0
+    for field in record.fields:
+        data = field.as_marc(encoding=encoding)
+        fields += data
+        directory += f"{field.tag}{len(data):04d}{offset:05d}".encode("ascii")
+        offset += len(data)
+    directory += b"\x1e"
+    base = 24 + len(directory)
+    length = base + len(fields) + 1
+    leader = f"{length:05d}" + str(record.leader)[5:9] + " " + str(record.leader)[10:12] + f"{base:05d}"
+    leader += str(record.leader)[17:24]
+    return leader.encode("ascii") + directory + fields + b"\x1d"

@@ -164,6 +164,56 @@ def test_a_broken_record_is_reported_by_number_and_blocks_the_import(stacks):
     assert not Record.objects.exists()
 
 
+def test_a_gbk_cnmarc_file_is_read_as_such(stacks):
+    """Chinese suppliers often send GBK (GB18030) files: detected, and the Chinese text comes out right."""
+    first = marc_fixtures.iso_encoded(marc_fixtures.cnmarc(), "gb18030")
+    second = marc_fixtures.iso_encoded(
+        marc_fixtures.cnmarc(title="草房子", isbn="978-7-5346-1213-8", barcodes=("C0000003",)), "gb18030"
+    )
+    second = second[:9] + b"a" + second[10:]  # some files wrongly claim Unicode in leader/09
+    content = first + second
+    assert marc.detect_encoding(content) == "gb18030"
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+    checked = check(content, stacks, kind="cnmarc")
+    assert checked.ok, [r.problems for r in checked.rows]
+    importing.run_import(checked)
+    rec = Record.objects.get(title="小橘灯")
+    assert (rec.other_title, rec.publisher, rec.pub_place, rec.series) == (
+        "冰心儿童文学选",
+        "新蕾出版社",
+        "天津",
+        "百年百部中国儿童文学经典书系",
+    )
+    assert Record.objects.get(isbn="9787534612138").copies.get().barcode == "C0000003"
+
+
+def test_utf8_files_stay_utf8_and_the_encoding_can_be_forced(stacks):
+    utf8 = marc_fixtures.iso(marc_fixtures.cnmarc())
+    assert marc.detect_encoding(utf8) == "utf-8"
+    assert marc.detect_encoding(b"plain ascii") == "utf-8"
+    # Read with the wrong character set on purpose, the title is garbled, not silently "fixed".
+    [(_, row)] = marc.read_rows(marc_fixtures.iso_encoded(marc_fixtures.cnmarc(), "gb18030"), encoding="utf-8")
+    assert row["title"] != "小橘灯"
+    [(_, row)] = marc.read_rows(marc_fixtures.iso_encoded(marc_fixtures.cnmarc(), "gb18030"), encoding="gb18030")
+    assert row["title"] == "小橘灯"
+
+
+def test_marc_import_page_shows_the_detected_encoding_and_imports(client, librarian, stacks):
+    client.force_login(librarian)
+    content = marc_fixtures.iso_encoded(marc_fixtures.cnmarc(), "gb18030")
+    upload = SimpleUploadedFile("gbk.iso", content)
+    html = client.post(reverse("catalog:import_marc"), {"file": upload, "location": stacks.pk}).content.decode()
+    assert "字符编码：GB18030 / GBK（自动识别）" in html and "小橘灯" in html
+    assert 'name="encoding" value="gb18030"' in html
+    sha = importing.file_hash(content)
+    client.post(
+        reverse("catalog:import_marc"),
+        {"sha": sha, "filename": "gbk.iso", "location": stacks.pk, "flavour": "auto", "encoding": "gb18030"},
+    )
+    assert Record.objects.get().title == "小橘灯"
+
+
 def test_marc_file_that_is_not_iso2709_is_refused(db):
     with pytest.raises(ImportRejected):
         marc.read_rows(b"hello, this is a text file and not MARC at all")
