@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from circulation.models import Hold, Loan, Term
-from tests.circulation.conftest import make_copy, make_policies, make_record
+from circulation.models import Hold, Loan
+from tests.circulation.conftest import lending_term, make_copy, make_record
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,10 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_librarian_desk_flow(page, login, live_server, librarian, teacher, school_class):
     today = timezone.localdate()
-    make_policies()
-    Term.objects.create(
-        name="本学期", school_year=2099, number=1, start=today - timedelta(days=60), end=today + timedelta(days=90)
-    )
+    lending_term()
     pupil = make_reader("张小明", school_class=school_class, number="20230201", card=False)
     late = make_reader("李华", school_class=school_class, number="20230202")
     prince = make_record("小王子")

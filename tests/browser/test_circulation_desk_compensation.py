@@ -1,24 +1,17 @@
 """Compensation without leaving the desk: a lost book from the reader panel, a damaged return."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from circulation.models import Compensation, Term
-from tests.circulation.conftest import make_copy, make_policies, make_record
+from circulation.models import Compensation
+from tests.circulation.conftest import lending_term, make_copy, make_record
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_librarian_records_a_lost_and_a_damaged_book_at_the_desk(page, login, live_server, librarian, school_class):
-    today = timezone.localdate()
-    make_policies()
-    Term.objects.create(
-        name="本学期", school_year=2099, number=1, start=today - timedelta(days=30), end=today + timedelta(days=90)
-    )
+    lending_term()
     pupil = make_reader("张小明", school_class=school_class, number="20230201")
     make_copy(make_record("小王子"), "A0000001")
     make_copy(make_record("西游记", price="30.00"), "A0000002")

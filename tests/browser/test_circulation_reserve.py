@@ -1,24 +1,16 @@
 """A teacher reserves a title from the catalogue record page; the returned copy is kept for her."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from circulation import services
-from circulation.models import Term
-from tests.circulation.conftest import make_copy, make_policies, make_record
+from tests.circulation.conftest import lending_term, make_copy, make_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_teacher_reserves_and_sees_the_hold_ready(page, login, live_server, teacher, librarian, student_reader):
-    today = timezone.localdate()
-    make_policies()
-    Term.objects.create(
-        name="本学期", school_year=2099, number=1, start=today - timedelta(days=60), end=today + timedelta(days=90)
-    )
+    lending_term()
     record = make_record("草房子")
     make_copy(record, "C0000001")
     services.loan_checkout(reader=student_reader, copy_barcode="C0000001", by=librarian)

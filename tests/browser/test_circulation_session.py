@@ -1,24 +1,17 @@
 """A student library assistant runs a class borrowing session: card, book, card, book."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from circulation.models import Loan, Term
-from tests.circulation.conftest import make_copy, make_policies, make_record
+from circulation.models import Loan
+from tests.circulation.conftest import lending_term, make_copy, make_record
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_assistant_runs_a_class_borrowing_session(page, login, live_server, assistant, school_class):
-    today = timezone.localdate()
-    make_policies()
-    Term.objects.create(
-        name="本学期", school_year=2099, number=1, start=today - timedelta(days=60), end=today + timedelta(days=90)
-    )
+    lending_term()
     pupils = [
         make_reader(name, school_class=school_class, number=f"2023020{i}")
         for i, name in enumerate(["甲同学", "乙同学", "丙同学"], 1)

@@ -1,7 +1,7 @@
 """Fixtures for circulation tests: a small catalogue, default policies and a school calendar."""
 
 import itertools
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -34,6 +34,16 @@ def make_copy(record: Record | None = None, barcode: str | None = None, *, lenda
         acquired_on=date(2024, 9, 1),
         price=extra.pop("price", record.price),
         **extra,
+    )
+
+
+def lending_term() -> Term:
+    """The default loan policies and a term around today: what a live-server (browser) test needs
+    before anything can be lent (those tests see the real date, not the frozen fixture day)."""
+    today = timezone.localdate()
+    make_policies()
+    return Term.objects.create(
+        name="本学期", school_year=2099, number=1, start=today - timedelta(days=60), end=today + timedelta(days=90)
     )
 
 
