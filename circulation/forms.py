@@ -30,6 +30,7 @@ class LoanPolicyForm(_Crispy, forms.ModelForm):
             "overdue_blocks",
             "unpaid_blocks",
             "max_holds",
+            "fine_per_day",
         ]
 
     def __init__(self, *args, **kwargs):

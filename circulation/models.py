@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +167,14 @@ class LoanPolicy(models.Model):
     overdue_blocks = models.BooleanField(_("有逾期时禁止借书"), default=True)
     unpaid_blocks = models.BooleanField(_("有未缴赔偿时禁止借书"), default=True)
     max_holds = models.PositiveSmallIntegerField(_("可预约册数"), default=2)
+    fine_per_day = models.DecimalField(
+        _("逾期费（元/天）"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("0 表示不收逾期费（默认）。收费时，归还逾期图书会按逾期天数登记一笔逾期费。"),
+    )
 
     class Meta:
         verbose_name = _("借阅规则")
@@ -178,6 +187,7 @@ class LoanPolicy(models.Model):
                 | Q(grade_from__lte=models.F("grade_to")),
                 name="circulation_loanpolicy_grade_range",
             ),
+            models.CheckConstraint(condition=Q(fine_per_day__gte=0), name="circulation_loanpolicy_fine_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -235,8 +245,6 @@ class CirculationSettings(models.Model):
 
     weekends_closed = models.BooleanField(_("周末闭馆"), default=True)
     hold_days = models.PositiveSmallIntegerField(_("预约保留天数"), default=3)
-    fines_enabled = models.BooleanField(_("收取逾期费"), default=False)
-    fine_per_day = models.DecimalField(_("逾期费（元/天）"), max_digits=6, decimal_places=2, default=0)
     lost_multiplier = models.DecimalField(_("遗失赔偿倍数"), max_digits=5, decimal_places=2, default=2)
     lost_minimum = models.DecimalField(_("遗失最低赔偿（元）"), max_digits=8, decimal_places=2, default=10)
     severe_damage_percent = models.PositiveSmallIntegerField(_("严重破损赔偿比例（%）"), default=100)
@@ -379,13 +387,17 @@ class Hold(models.Model):
 
 
 class Compensation(models.Model):
-    """赔偿 for a lost or damaged copy."""
+    """赔偿 for a lost or damaged copy, or an overdue fine (逾期费, only where a loan policy charges one)."""
 
     class Kind(models.TextChoices):
         LOST = "lost", _("遗失")
         SEVERE = "severe", _("严重破损")
         SOILED = "soiled", _("污损")
         MINOR = "minor", _("轻微破损")
+        OVERDUE = "overdue", _("逾期费")
+
+    # What a librarian reports for a book (the overdue fine is charged by the return itself).
+    DAMAGE_KINDS = (Kind.LOST, Kind.SEVERE, Kind.SOILED, Kind.MINOR)
 
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("未处理")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, IntegerField, JSONField, Q
+from django.db.models import BooleanField, DecimalField, IntegerField, JSONField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,11 +119,22 @@ def _state_annotations(today: date) -> dict[str, RawSQL]:
     }
 
 
+def _policy_from_json(row: dict) -> LoanPolicy:
+    """A LoanPolicy from its jsonb row (numbers arrive as floats: decimals are made exact again)."""
+    values = {}
+    for name, value in row.items():
+        field = LoanPolicy._meta.get_field(name)
+        if isinstance(field, DecimalField) and value is not None:
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+        values[field.attname] = value
+    return LoanPolicy(**values)
+
+
 def _with_state(reader: Reader, values) -> Reader:
     """Put the figures read by _state_annotations() on the reader (from itself or another row)."""
     for name in _state_sql():
         setattr(reader, name, getattr(values, name))
-    reader.kind_policies = [LoanPolicy(**row) for row in reader.kind_policies]
+    reader.kind_policies = [_policy_from_json(row) for row in reader.kind_policies]
     return reader
 
 
@@ -157,7 +168,7 @@ def reader_blocks(reader, policy: LoanPolicy | None) -> list[str]:
         if reader.n_overdue and policy.overdue_blocks:
             blocks.append(_("有 %(n)s 册逾期未还") % {"n": reader.n_overdue})
         if reader.has_unpaid and policy.unpaid_blocks:
-            blocks.append(_("有未处理的赔偿"))
+            blocks.append(_("有未处理的赔偿或逾期费"))
         if reader.n_open >= policy.max_items:
             blocks.append(_("已借 %(n)s 册，达到上限 %(max)s 册") % {"n": reader.n_open, "max": policy.max_items})
     return blocks
@@ -322,11 +333,12 @@ def _checkout(*, reader_id, copy_barcode, by, now, desk, allow_vacation, collect
 @dataclass
 class ReturnResult:
     """The closed loan (its reader carries the state read with it: see reader_state), overdue days,
-    and the hold the copy now waits for, if any."""
+    the hold the copy now waits for, and the overdue fine charged, if any."""
 
     loan: Loan
     overdue_days: int
     hold: Hold | None
+    fine: Compensation | None = None
 
 
 def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk: str = "") -> ReturnResult:
@@ -356,9 +368,47 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
         overdue_days = max((today - loan.due_date).days, 0)
         detail = _("逾期 %(n)s 天") % {"n": overdue_days} if overdue_days else ""
         _log(Action.RETURN, at=now, by=_user(by), desk=desk, reader=loan.reader, copy=copy, loan=loan, detail=detail)
+        fine = _charge_overdue_fine(loan, copy, overdue_days, by=by, now=now, desk=desk) if overdue_days else None
         hold = _assign_copy_to_next_hold(copy, by=by, now=now, desk=desk)
         loan.copy = copy
-        return ReturnResult(loan=loan, overdue_days=overdue_days, hold=hold)
+        return ReturnResult(loan=loan, overdue_days=overdue_days, hold=hold, fine=fine)
+
+
+def _charge_overdue_fine(loan: Loan, copy: Copy, overdue_days: int, *, by, now, desk) -> Compensation | None:
+    """The overdue fine of a late return, when the reader's loan policy charges one (default: none).
+
+    Days overdue × the policy's 逾期费（元/天）, recorded as an unpaid 逾期费 to settle like any
+    compensation (paid or waived; while unpaid it blocks new loans if the policy says so).
+    """
+    try:
+        policy = policy_for(loan.reader, timezone.localdate(now))
+    except exc.NoPolicy:
+        return None
+    if not policy.fine_per_day:
+        return None
+    amount = (policy.fine_per_day * overdue_days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    fine = Compensation.objects.create(
+        copy=copy,
+        reader=loan.reader,
+        loan=loan,
+        kind=Compensation.Kind.OVERDUE,
+        amount=amount,
+        reported_at=now,
+        reported_by=_user(by),
+        note=_("逾期 %(n)s 天 × ¥%(rate)s") % {"n": overdue_days, "rate": policy.fine_per_day},
+    )
+    label = Compensation.Kind.OVERDUE.label
+    _log(
+        Action.COMPENSATION,
+        at=now,
+        by=_user(by),
+        desk=desk,
+        reader=loan.reader,
+        copy=copy,
+        loan=loan,
+        detail=f"{label} ¥{amount}",
+    )
+    return fine
 
 
 def _assign_copy_to_next_hold(copy: Copy, *, by, now, desk="") -> Hold | None:
@@ -672,7 +722,8 @@ def compensation_quotes(copy: Copy) -> list[tuple[str, str, Decimal]]:
     """(kind, label, amount) for every kind of loss or damage: what the form offers the librarian."""
     settings = CirculationSettings.current()
     return [
-        (kind.value, str(kind.label), compensation_amount(copy, kind.value, settings)) for kind in Compensation.Kind
+        (kind.value, str(kind.label), compensation_amount(copy, kind.value, settings))
+        for kind in Compensation.DAMAGE_KINDS
     ]
 
 
@@ -692,7 +743,7 @@ def compensation_report(
 ) -> Compensation:
     """Record a lost or damaged copy: the open loan ends, the copy's status follows, an amount is due."""
     now = _now(now)
-    if kind not in Compensation.Kind.values:
+    if kind not in Compensation.DAMAGE_KINDS:
         raise exc.CompensationError(_("请选择赔偿类型。"))
     copy_action = copy_action or ("withdraw" if kind == Compensation.Kind.SEVERE else "repair")
     if kind != Compensation.Kind.LOST and copy_action not in COPY_AFTER_DAMAGE:
@@ -711,7 +762,9 @@ def compensation_report(
             reader = loan.reader
         if reader is None:
             raise exc.CompensationError(_("此书没有借出，请指定赔偿的读者。"))
-        if Compensation.objects.filter(copy=copy, status=Compensation.Status.UNPAID).exists():
+        if Compensation.objects.filter(
+            copy=copy, status=Compensation.Status.UNPAID, kind__in=Compensation.DAMAGE_KINDS
+        ).exists():
             raise exc.CompensationError(_("此书已有未处理的赔偿登记。"))
         amount = compensation_amount(copy, kind)
         if loan is not None:
@@ -774,6 +827,8 @@ def compensation_settle(
         )
         if comp.status != Compensation.Status.UNPAID:
             raise exc.CompensationError(_("该赔偿已处理。"))
+        if comp.kind == Compensation.Kind.OVERDUE and status == Compensation.Status.REPLACED:
+            raise exc.CompensationError(_("逾期费只能收款或免除。"))
         if status == Compensation.Status.PAID:
             paid_amount = comp.amount if paid_amount is None else paid_amount
             if paid_amount < 0:

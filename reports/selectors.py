@@ -687,11 +687,17 @@ def collection_figures(
     ]
     row["withdrawn_volumes"] = sum(w["volumes"] for w in withdrawn)
     row["withdrawn_value"] = sum((w["value"] or 0) for w in withdrawn)
+    damage = Q(kind__in=Compensation.DAMAGE_KINDS)
+    fine = Q(kind=Compensation.Kind.OVERDUE)
+    paid = Q(status=Compensation.Status.PAID)
     row.update(
         Compensation.objects.filter(reported_at__gte=start, reported_at__lt=end).aggregate(
-            compensation_cases=Count("id"),
-            compensation_amount=Sum("amount"),
-            compensation_paid=Sum("paid_amount", filter=Q(status=Compensation.Status.PAID)),
+            compensation_cases=Count("id", filter=damage),
+            compensation_amount=Sum("amount", filter=damage),
+            compensation_paid=Sum("paid_amount", filter=damage & paid),
+            fine_cases=Count("id", filter=fine),
+            fine_amount=Sum("amount", filter=fine),
+            fine_paid=Sum("paid_amount", filter=fine & paid),
         )
     )
     row["per_student"] = ratio(row["volumes"], students, 1)

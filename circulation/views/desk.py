@@ -129,6 +129,8 @@ def _return(request, code, desk):
     if result.overdue_days:
         message += " · " + _("逾期 %(n)s 天") % {"n": result.overdue_days}
         tone = "warn"
+    if result.fine is not None:
+        message += " · " + _("逾期费 ¥%(amount)s（未缴）") % {"amount": result.fine.amount}
     if result.hold is not None:
         message += " · " + _("已被 %(name)s 预约，请放到预约架") % {"name": result.hold.reader.name}
         tone = "warn"
@@ -138,7 +140,7 @@ def _return(request, code, desk):
         tone=tone,
         message=message,
         hold=result.hold,
-        extra={"returned": loan},
+        extra={"returned": loan, "compensation": result.fine},
     )
 
 

@@ -86,7 +86,7 @@ def reader_detail(request, pk):
             "cards": reader.cards.order_by("-issued_at"),
             "holds": reader.holds.select_related("record").order_by("-placed_at")[:20],
             "compensations": reader.compensations.select_related("copy__record").order_by("-reported_at"),
-            "kinds": Compensation.Kind.choices,
+            "kinds": [(kind.value, kind.label) for kind in Compensation.DAMAGE_KINDS],
             "today": today,
         },
     )

@@ -188,7 +188,7 @@ def test_reader_panel_reads_holds_and_compensation_when_there_are_some(setup, dj
         panel = reader_panel(reader.pk, today)
     assert [h.copy.barcode for h in panel.ready_holds] == ["A0000003"]
     assert [c.kind for c in panel.unpaid] == ["lost"]
-    assert panel.loans == [] and "有未处理的赔偿" in panel.blocks
+    assert panel.loans == [] and "有未处理的赔偿或逾期费" in panel.blocks
 
 
 def test_the_panel_after_a_checkout_counts_the_new_loan(client, setup):

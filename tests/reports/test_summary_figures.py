@@ -207,3 +207,27 @@ def test_empty_period_has_no_division_by_zero(school):
 def test_classes_past_the_last_grade_are_not_enrolled(school):
     # In 2029-2030 the classes that entered in 2022 and 2023 would be in grade 8 and 7: left primary school.
     assert selectors.reader_figures(range_period(date(2030, 1, 1), date(2030, 1, 2)))["students"] == 0
+
+
+def test_overdue_fines_are_reported_apart_from_compensation(school):
+    from circulation.models import Compensation
+    from tests.circulation.conftest import aware
+
+    for amount, status, paid in ((Decimal("0.90"), "paid", Decimal("0.90")), (Decimal("1.20"), "unpaid", None)):
+        Compensation.objects.create(
+            copy=school.copies["c1"],
+            reader=school.readers["s1"],
+            kind="overdue",
+            amount=amount,
+            status=status,
+            paid_amount=paid,
+            reported_at=aware(date(2025, 10, 20)),
+        )
+    period = term_period(school.term)
+    col = selectors.semester_summary(period, previous_period(period)).collection
+    assert (col["compensation_cases"], col["compensation_amount"], col["compensation_paid"]) == (
+        1,
+        Decimal("25.00"),
+        Decimal("25.00"),
+    )
+    assert (col["fine_cases"], col["fine_amount"], col["fine_paid"]) == (2, Decimal("2.10"), Decimal("0.90"))
