@@ -959,9 +959,17 @@ def school_year_rollover(
         LibraryCard.objects.filter(reader__in=students, status=LibraryCard.Status.VALID).update(
             status=LibraryCard.Status.CANCELLED, ended_at=now
         )
+        # The copies kept on the hold shelf for the leavers are freed below (locked before their
+        # holds, as checkout does: see _lock_hold_copy_first).
+        kept_ids = Hold.objects.filter(reader__in=students, status=Hold.Status.READY, copy__isnull=False).values_list(
+            "copy_id", flat=True
+        )
+        kept = list(Copy.objects.select_for_update(of=("self",)).filter(pk__in=list(kept_ids)).order_by("pk"))
         Hold.objects.filter(reader__in=students, status__in=[Hold.Status.WAITING, Hold.Status.READY]).update(
             status=Hold.Status.CANCELLED, closed_at=now
         )
+        for copy in kept:
+            _assign_copy_to_next_hold(copy, by=by, now=now)
         students.update(is_active=False, left_on=today)
         for c in classes:
             c.is_active = False

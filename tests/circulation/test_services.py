@@ -306,6 +306,23 @@ def test_rollover_graduates_sixth_grade_after_books_are_back(setup):
     assert Reader.objects.get(pk=setup["reader"].pk).is_active
 
 
+def test_rollover_releases_the_copy_kept_for_a_graduating_pupil(setup, teacher):
+    six = SchoolClass.objects.create(entry_year=2020, number=1)  # 六年级 in 2025-2026
+    pupil = make_reader("毕业生", school_class=six, number="2020010001")
+    kept = services.hold_place(record=setup["c3"].record, reader=pupil, by=setup["by"], now=setup["now"])
+    checkout(setup, "A0000001")
+    checkout(setup, "A0000002", reader=teacher.reader)
+    waiting = services.hold_place(record=setup["record"], reader=pupil, by=setup["by"], now=setup["now"])
+    assert (kept.status, kept.copy, waiting.status) == ("ready", setup["c3"], "waiting")
+    services.school_year_rollover(school_year=2026, by=setup["by"], now=aware(date(2026, 8, 20)))
+    assert set(Hold.objects.values_list("status", flat=True)) == {"cancelled"}
+    # The copy kept on the hold shelf for the pupil goes back to the shelf: it was stuck "on hold"
+    # for nobody, and the desk refused to lend it ("已为其他读者预约保留").
+    setup["c3"].refresh_from_db()
+    assert setup["c3"].status == CopyStatus.ON_SHELF
+    assert checkout(setup, "A0000003").copy == setup["c3"]
+
+
 def test_event_log_is_append_only(setup):
     from django.db import DatabaseError, transaction
 
