@@ -18,3 +18,15 @@ def active_class_from_post(request):
 
     value = request.POST.get("school_class", "")
     return SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+
+
+def active_class_choices(today) -> list[tuple[int, str]]:
+    """(pk, name) of the active classes for a class picker, in school order: by stage (小学, 初中,
+    高中), then grade, then class number. (Sorting the names would put 三年级 before 二年级.)"""
+    from circulation.models import SchoolClass
+
+    stages = list(SchoolClass.Stage.values)
+    classes = sorted(
+        SchoolClass.objects.filter(is_active=True), key=lambda c: (stages.index(c.stage), c.grade_on(today), c.number)
+    )
+    return [(c.pk, c.name_on(today)) for c in classes]

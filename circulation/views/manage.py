@@ -25,7 +25,7 @@ from circulation.models import (
     Term,
     school_year_of,
 )
-from circulation.views.common import active_class_from_post, desk_name
+from circulation.views.common import active_class_choices, active_class_from_post, desk_name
 
 
 def _save_form_page(request, form, *, title, saved, next_url, conflict=None):
@@ -154,11 +154,12 @@ def event_log(request):
 @permission_required("library.use_desk", raise_exception=True)
 def collective(request):
     today = timezone.localdate()
-    classes = sorted(
-        ((c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)), key=lambda item: item[1]
-    )
+    classes = active_class_choices(today)
+    # After a refusal the form is shown again with the class and the scanned barcodes kept.
+    picked, scanned = None, ""
     if request.method == "POST":
         school_class = active_class_from_post(request)
+        picked, scanned = getattr(school_class, "pk", None), request.POST.get("barcodes", "")
         if school_class is None:
             messages.error(request, _("请选择班级。"))
         else:
@@ -181,7 +182,11 @@ def collective(request):
         .select_related("reader__school_class", "copy__record")
         .order_by("reader__school_class_id", "due_date")
     )
-    return render(request, "circulation/collective.html", {"classes": classes, "loans": open_loans})
+    return render(
+        request,
+        "circulation/collective.html",
+        {"classes": classes, "loans": open_loans, "picked": picked, "scanned": scanned},
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, SchoolClass
-from circulation.views.common import active_class_from_post
+from circulation.views.common import active_class_choices, active_class_from_post
 
 
 def _desk_key(class_pk: int, token: str) -> str:
@@ -42,9 +42,7 @@ def session_start(request):
             sessions[token] = school_class.pk
             request.session["class_sessions"] = sessions
             return redirect("circulation:session", token=token)
-    classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
-    classes.sort(key=lambda item: item[1])
-    return render(request, "circulation/session_start.html", {"classes": classes})
+    return render(request, "circulation/session_start.html", {"classes": active_class_choices(today)})
 
 
 @login_required

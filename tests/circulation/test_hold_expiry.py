@@ -80,3 +80,11 @@ def test_a_hold_with_nobody_waiting_goes_back_to_the_shelf(client, setup, teache
     hold.copy.refresh_from_db()
     assert hold.status == "expired" and hold.copy.status == "on_shelf"
     assert "无人排队，放回书架" in page
+
+
+def test_the_log_shows_expiries_made_by_the_daily_job(client, queue, setup):
+    """The daily expiry runs for no user: the log leaves its 操作员 blank instead of failing."""
+    assert services.holds_expire_daily(now=setup["now"] + timedelta(days=10)) == 1
+    client.force_login(setup["by"])
+    body = client.get(reverse("circulation:log") + "?action=hold_expired").content.decode()
+    assert "<td>预约过期</td><td>王老师</td>" in body

@@ -269,8 +269,23 @@ def test_collective_loan_page(client, setup):
     url = reverse("circulation:collective")
     response = client.post(url, {"school_class": school_class.pk, "barcodes": "A0000001\nNOPE"}, follow=True)
     assert "NOPE" in response.content.decode() and not Loan.objects.exists()
+    # The refused batch stays in the form, to correct the bad line instead of scanning all again.
+    assert f'<option value="{school_class.pk}" selected>' in response.content.decode()
+    assert ">A0000001\nNOPE</textarea>" in response.content.decode()
     client.post(url, {"school_class": school_class.pk, "barcodes": "A0000001\nA0000002"})
     assert Loan.objects.filter(is_collective=True, due_date=date(2026, 1, 20)).count() == 2
+
+
+def test_class_pickers_list_the_classes_in_school_order(client, setup, school_class):
+    import re
+
+    for stage, entry_year, number in (("junior", 2025, 1), ("primary", 2024, 1), ("primary", 2023, 10)):
+        SchoolClass.objects.create(stage=stage, entry_year=entry_year, number=number)
+    client.force_login(setup["by"])
+    expected = ["二年级(1)班", "三年级(2)班", "三年级(10)班", "初一(1)班"]  # not sorted as strings
+    for url in (reverse("circulation:collective"), reverse("circulation:session_start")):
+        body = client.get(url).content.decode()
+        assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', body) == expected, url
 
 
 def test_calendar_pages_add_closed_days(client, setup, assistant):
@@ -381,3 +396,10 @@ def test_librarian_sets_a_head_teacher(client, librarian, teacher, school_class)
     response = client.post(reverse("circulation:class_new"), data)
     assert "已经存在" in response.content.decode()
     assert SchoolClass.objects.count() == 1
+
+
+def test_coverage_page_lists_a_class_without_a_head_teacher(client, librarian, school_class, student_reader):
+    """A class made by the roster import has no head teacher yet: its row is blank there, no error."""
+    client.force_login(librarian)
+    body = client.get(reverse("circulation:coverage")).content.decode()
+    assert ">三年级(2)班</a></td><td></td><td>1</td><td>1</td><td>100.0%</td>" in body
