@@ -73,7 +73,10 @@ class NewCopiesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].initial = Location.objects.filter(is_active=True).order_by("position", "pk").first()
-        self.fields["batch"].queryset = AcquisitionBatch.objects.order_by("-received_on", "-id")[:30]
+        # The latest 30 batches. Not a sliced queryset: ModelChoiceField validates the choice with
+        # queryset.get(), which a sliced queryset refuses (every chosen batch would be "invalid").
+        latest = AcquisitionBatch.objects.order_by("-received_on", "-id").values("pk")[:30]
+        self.fields["batch"].queryset = AcquisitionBatch.objects.filter(pk__in=latest).order_by("-received_on", "-id")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

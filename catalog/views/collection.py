@@ -169,10 +169,12 @@ def classes(request):
     totals = [[0, 0] for _child in children]
     for column, pairs in ((0, titles), (1, copies)):
         for code, n in pairs:
-            for i, child in enumerate(children):
-                if _is_under(child.code, code):
-                    totals[i][column] += n
-                    break
+            # Siblings can be prefixes of each other (I287.5 故事, I287.59 报告文学): the most
+            # specific class wins, and a class number before a range that also covers it.
+            matches = [i for i, child in enumerate(children) if _is_under(child.code, code)]
+            if matches:
+                best = max(matches, key=lambda i: _specificity(children[i].code))
+                totals[best][column] += n
     with_children = set(ClcClass.objects.filter(parent__in=children).values_list("parent_id", flat=True).distinct())
     rows = [
         {"node": child, "titles": t, "copies": c, "has_children": child.code in with_children}
@@ -195,6 +197,12 @@ def _under(code: str) -> Q:
     if bare == "T":
         return Q(clc_base="T")
     return Q(clc__startswith=bare)
+
+
+def _specificity(node_code: str) -> tuple[bool, int]:
+    """How closely a node fits a class number it covers: a class number beats a range, longer beats shorter."""
+    bare = node_code.strip("[]{}")
+    return (not clc.RANGE.match(bare), len(bare))
 
 
 def _is_under(node_code: str, clc_code: str) -> bool:

@@ -117,6 +117,23 @@ def test_class_tree_counts_titles_and_copies_under_each_node(client, catalogue):
     assert counts["I2"] == (2, 3) and counts["I3/7"] == (1, 1)
 
 
+def test_class_tree_counts_a_book_under_the_most_specific_sibling(client, catalogue):
+    # Under I287, I287.5 (故事) and I287.59 (报告文学) are siblings; under I2, I23 and I239 are.
+    catalogue("大熊猫的故乡", "I287.59", copies=2)
+    catalogue("小故事", "I287.5", copies=1)
+    catalogue("相声集", "I239.1", copies=1)
+    counts = {
+        r["node"].code: (r["titles"], r["copies"])
+        for r in client.get(reverse("catalog:classes"), {"code": "I287"}).context["rows"]
+    }
+    assert counts["I287.59"] == (1, 2) and counts["I287.5"] == (1, 1)
+    counts = {
+        r["node"].code: (r["titles"], r["copies"])
+        for r in client.get(reverse("catalog:classes"), {"code": "I2"}).context["rows"]
+    }
+    assert counts["I239"] == (1, 1) and counts["I23"] == (0, 0) and counts["I28"] == (2, 3)
+
+
 def test_weeding_page_finds_copies_by_title(client, librarian, catalogue):
     rec = catalogue("稻草人", "I287.7", copies=2)
     catalogue("别的书", "I287.7", copies=1)

@@ -1,8 +1,11 @@
 """Cataloguing pages: new record with 查重, editing, adding copies, repair status."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
+from catalog import services
 from catalog.models import BookNumberCounter, Copy, CopyStatus, CopyStatusChange, Record
 
 
@@ -90,6 +93,28 @@ def test_add_copies(client, librarian, catalogue, stacks):
     )
     assert response.status_code == 302
     assert rec.copies.filter(source="donation").count() == 3
+
+
+def test_add_copies_into_an_acquisition_batch(client, librarian, catalogue, stacks):
+    # The batch list of the form is limited to the latest batches: choosing one must still validate.
+    batch = services.batch_create(received_on=date(2025, 9, 1))
+    rec = catalogue("城南旧事", "I246.5", copies=0)
+    client.force_login(librarian)
+    response = client.post(
+        reverse("catalog:copies_add", args=[rec.pk]),
+        {"c-copies": "2", "c-location": stacks.pk, "c-source": "purchase", "c-batch": batch.pk},
+        follow=True,
+    )
+    assert "复本信息不完整" not in response.content.decode()
+    assert list(rec.copies.values_list("batch", "acquired_on").distinct()) == [(batch.pk, date(2025, 9, 1))]
+
+
+def test_new_record_with_copies_into_an_acquisition_batch(client, librarian, stacks):
+    batch = services.batch_create(received_on=date(2025, 9, 1))
+    client.force_login(librarian)
+    response = client.post(reverse("catalog:record_new"), form_data(stacks, **{"c-batch": batch.pk}))
+    assert response.status_code == 302
+    assert Record.objects.get().copies.filter(batch=batch).count() == 2
 
 
 def test_add_copies_get_is_405_anonymous_is_redirected_wrong_role_403(client, assistant, catalogue, stacks):
