@@ -27,7 +27,7 @@ class ReaderPanel:
 def reader_panel(
     reader_id: int, today: date | None = None, *, state: Reader | None = None, policy: LoanPolicy | None = None
 ) -> ReaderPanel | None:
-    """Everything the desk shows about a reader: two to five queries whatever their history.
+    """Everything the desk shows about a reader: two to four queries whatever their history.
 
     `state` and `policy` may come from a checkout that just read them under the reader's lock (see
     services.loan_checkout): then the panel reads only the loans, and the holds and compensation when
