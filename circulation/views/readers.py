@@ -192,12 +192,17 @@ def coverage(request):
             "rows": rows,
             "students": students,
             "with_card": with_card,
-            "rate": round(100 * with_card / students, 1) if students else None,
+            # "0.0%" when nobody has a card yet, "—" when there is nobody to count.
+            "rate": _percent(with_card, students),
             "t_total": t_total,
             "t_card": t_card,
-            "t_rate": round(100 * t_card / t_total, 1) if t_total else None,
+            "t_rate": _percent(t_card, t_total),
         },
     )
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole, 1)}%" if whole else "—"
 
 
 @login_required

@@ -403,3 +403,13 @@ def test_coverage_page_lists_a_class_without_a_head_teacher(client, librarian, s
     client.force_login(librarian)
     body = client.get(reverse("circulation:coverage")).content.decode()
     assert ">三年级(2)班</a></td><td></td><td>1</td><td>1</td><td>100.0%</td>" in body
+
+
+def test_coverage_totals_say_zero_percent_and_dash_apart(client, librarian, school_class):
+    from tests.conftest import make_reader
+
+    make_reader("李华", school_class=school_class, number="20230299", card=False)
+    client.force_login(librarian)
+    total = client.get(reverse("circulation:coverage")).content.decode()
+    # One pupil without a card: 0.0 %, not "no figure"; no teachers at all: no figure.
+    assert "全校学生：0 / 1，办证率 0.0%" in total and "教师：0 / 0，办证率 —" in total
