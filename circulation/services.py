@@ -89,18 +89,26 @@ def _state_sql() -> dict[str, tuple[str, type]]:
     """The reader-state figures as SQL over the reader row: cheap to build on the desk's hot path."""
     loan, card, comp, hold = (m._meta.db_table for m in (Loan, LibraryCard, Compensation, Hold))
     me = f"{Reader._meta.db_table}.id"
+    valid, lost, unpaid = LibraryCard.Status.VALID, LibraryCard.Status.LOST, Compensation.Status.UNPAID
+    waiting, ready = Hold.Status.WAITING, Hold.Status.READY
     open_loans = f"SELECT count(*) FROM {loan} WHERE reader_id = {me} AND returned_at IS NULL"
     return {
         "n_open": (open_loans, IntegerField),
         "n_overdue": (open_loans + " AND due_date < %s", IntegerField),
-        "has_valid_card": (f"EXISTS (SELECT 1 FROM {card} WHERE reader_id = {me} AND status = 'valid')", BooleanField),
-        "has_lost_card": (f"EXISTS (SELECT 1 FROM {card} WHERE reader_id = {me} AND status = 'lost')", BooleanField),
-        "has_unpaid": (f"EXISTS (SELECT 1 FROM {comp} WHERE reader_id = {me} AND status = 'unpaid')", BooleanField),
-        "has_holds": (
-            f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status IN ('waiting', 'ready'))",
+        "has_valid_card": (
+            f"EXISTS (SELECT 1 FROM {card} WHERE reader_id = {me} AND status = '{valid}')",
             BooleanField,
         ),
-        "has_ready_holds": (f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status = 'ready')", BooleanField),
+        "has_lost_card": (f"EXISTS (SELECT 1 FROM {card} WHERE reader_id = {me} AND status = '{lost}')", BooleanField),
+        "has_unpaid": (f"EXISTS (SELECT 1 FROM {comp} WHERE reader_id = {me} AND status = '{unpaid}')", BooleanField),
+        "has_holds": (
+            f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status IN ('{waiting}', '{ready}'))",
+            BooleanField,
+        ),
+        "has_ready_holds": (
+            f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status = '{ready}')",
+            BooleanField,
+        ),
         # The loan policies of the reader's kind, so policy_for() needs no query of its own.
         "kind_policies": (
             f"SELECT coalesce(jsonb_agg(p ORDER BY p.id), '[]'::jsonb) FROM {LoanPolicy._meta.db_table} p "
