@@ -911,10 +911,17 @@ def class_collective_checkout(
                     )
             except exc.CirculationError as error:
                 errors.append(f"{code}：{error.message}")
-        if errors:
-            transaction.set_rollback(True)
-            raise exc.CirculationError(_("集体借阅未办理，以下图书有问题：") + "；".join(errors))
-        return loans
+        if not errors:
+            return loans
+        transaction.set_rollback(True)
+    # Nothing was lent; the refusal is logged (after the rollback) like a refusal at the desk, for
+    # the class's collective reader when it already existed.
+    refusal = exc.CirculationError(
+        _("%(cls)s 集体借阅未办理，以下图书有问题：") % {"cls": school_class.name_on(today)} + "；".join(errors)
+    )
+    existing = Reader.objects.filter(kind=ReaderKind.COLLECTIVE, school_class=school_class).first()
+    _log(Action.REFUSED, at=now, by=_user(by), desk=desk, reader=existing, detail=refusal.message)
+    raise refusal
 
 
 # --- school year rollover ----------------------------------------------------------------

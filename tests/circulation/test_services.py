@@ -285,6 +285,18 @@ def test_collective_loan_runs_to_term_end_and_is_all_or_nothing(setup, school_cl
             school_class=school_class, barcodes=["A0000003", "NOPE"], by=setup["by"], now=setup["now"]
         )
     assert Loan.objects.count() == 2
+    # The refused batch is in the log, like a refusal at the desk (nothing of the batch was kept).
+    refused = CirculationEvent.objects.get(action="refused")
+    assert refused.reader == loans[0].reader and refused.by == setup["by"]
+    assert refused.detail.startswith("三年级(2)班 集体借阅未办理") and "NOPE" in refused.detail
+    assert not CirculationEvent.objects.filter(action="checkout", copy__barcode="A0000003").exists()
+
+
+def test_a_refused_first_collective_loan_is_logged_without_a_book_corner_reader(setup, school_class):
+    with pytest.raises(exc.CirculationError):
+        services.class_collective_checkout(school_class=school_class, barcodes=["NOPE"], by=setup["by"])
+    assert not Reader.objects.filter(kind="collective").exists()  # rolled back with the batch
+    assert CirculationEvent.objects.get(action="refused").reader is None
 
 
 def test_rollover_graduates_sixth_grade_after_books_are_back(setup):
