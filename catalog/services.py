@@ -241,7 +241,8 @@ def record_create(
 
 
 def record_update(*, record: Record, data: dict, by=None, now: datetime | None = None) -> Record:
-    """Change a record; a new class number gets a new 种次号 unless one was typed."""
+    """Change a record; a new class number gets a new 种次号 unless one was typed, and an emptied
+    种次号 is replaced by the next one of the class (as the form's help text says)."""
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         old_clc, old_number = record.clc, record.book_number
@@ -249,7 +250,7 @@ def record_update(*, record: Record, data: dict, by=None, now: datetime | None =
         record.isbn = isbn_normalize(record.isbn)
         if record.clc:
             record.clc, _warning = class_number_check(record.clc)
-        if record.clc and record.clc != old_clc and record.book_number == old_number:
+        if record.clc and (not record.book_number or (record.clc != old_clc and record.book_number == old_number)):
             record.book_number = str(book_numbers_reserve(code=record.clc)[0])
         if not record.clc:
             record.book_number = ""

@@ -125,6 +125,9 @@ def fill_derived(record) -> None:
 # --- queries -----------------------------------------------------------------------------
 
 _ISBN_LIKE = re.compile(r"^[0-9][0-9\- ]{8,16}[0-9xX]$")
+# Queries are cut to this length (the OPAC's limit): PostgreSQL refuses a tsquery word longer than
+# 2046 bytes, so a long scan or paste must never reach it whole.
+MAX_QUERY = 100
 
 
 def _quote(lexeme: str, prefix: bool = False) -> str:
@@ -143,10 +146,11 @@ def as_isbn13(text: str) -> str:
 
 def build_query(text: str) -> str:
     """The tsquery text for a user's query ('' when it has nothing searchable)."""
+    text = (text or "").strip()[:MAX_QUERY]
     isbn13 = as_isbn13(text)
     if isbn13:
         return _quote(isbn13)
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = unicodedata.normalize("NFKC", text).lower()
     parts = []
     for run in _RUNS.findall(text):
         if _CJK_RUN.match(run):

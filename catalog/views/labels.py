@@ -16,6 +16,7 @@ MAX_LABELS = 1300  # 20 sheets of 65
 def _selected_copies(params):
     qs = Copy.objects.filter(withdrawn_on__isnull=True).select_related("record")
     chosen = False
+    lo, hi = params.get("from", "").strip().upper(), params.get("to", "").strip().upper()
     if params.getlist("copy"):
         ids = [int(x) for x in params.getlist("copy") if x.isdigit()]
         qs, chosen = qs.filter(pk__in=ids), True
@@ -23,15 +24,17 @@ def _selected_copies(params):
         qs, chosen = qs.filter(record_id=int(params["record"])), True
     elif params.get("batch", "").isdigit():
         qs, chosen = qs.filter(batch_id=int(params["batch"])), True
-    elif params.get("from") and params.get("to"):
-        lo, hi = params["from"].strip().upper(), params["to"].strip().upper()
+    elif lo or hi:
+        if not (lo and hi):
+            return None, _("请填写起止两个登记号（只印一枚时两格填同一个号）。")
         if len(lo) != len(hi):
             return None, _("起止登记号的位数应相同。")
         if lo > hi:
             lo, hi = hi, lo
         qs, chosen = qs.filter(barcode__gte=lo, barcode__lte=hi, barcode__regex=rf"^.{{{len(lo)}}}$"), True
     if not chosen:
-        return None, ""
+        # The form always sends the kind of label: sent without choosing any copies, say so.
+        return None, _("请选择要打印的图书：验收批次或登记号范围。") if "kind" in params else ""
     copies = list(qs.order_by("barcode")[: MAX_LABELS + 1])
     if not copies:
         return None, _("没有找到符合条件的在藏图书。")

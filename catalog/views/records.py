@@ -134,19 +134,31 @@ def record_staff(request, pk: int):
 @login_required
 @catalogue_required
 def record_edit(request, pk: int):
+    """修改书目. A changed ISBN runs the 查重 like a new record: another record with that ISBN is
+    shown, and the cataloguer must tick the box to save anyway (e.g. a reprint under one ISBN)."""
     rec = get_object_or_404(Record, pk=pk)
+    old_isbn = rec.isbn
     form = RecordForm(request.POST or None, instance=rec)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_update(record=rec, data=form.cleaned_data, by=request.user)
-        except CatalogError as exc:
-            messages.error(request, str(exc))
-        else:
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            messages.success(request, _("书目已保存。"))
-            return redirect("catalog:record_staff", pk=rec.pk)
-    return render(request, "catalog/record_edit.html", {"form": form, "record": Record.objects.get(pk=pk)})
+        data = form.cleaned_data
+        if data["isbn"] and data["isbn"] != old_isbn and not request.POST.get("confirm_duplicate"):
+            duplicates = services.record_duplicates(isbn=data["isbn"], volume=data["volume"], exclude_pk=rec.pk)
+        if not duplicates:
+            try:
+                services.record_update(record=rec, data=data, by=request.user)
+            except CatalogError as exc:
+                messages.error(request, str(exc))
+            else:
+                for warning in form.warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("书目已保存。"))
+                return redirect("catalog:record_staff", pk=rec.pk)
+    return render(
+        request,
+        "catalog/record_edit.html",
+        {"form": form, "record": Record.objects.get(pk=pk), "duplicates": duplicates},
+    )
 
 
 @login_required

@@ -66,3 +66,18 @@ def test_labels_need_the_catalogue_role(client, assistant, db):
     client.force_login(assistant)
     assert client.get(reverse("catalog:labels")).status_code == 403
     assert Copy.objects.count() == 0
+
+
+def test_a_half_filled_range_or_no_choice_on_the_form_is_explained(client, librarian, catalogue):
+    catalogue("草房子", "I287.45", copies=2)
+    client.force_login(librarian)
+    url = reverse("catalog:labels")
+    html = client.get(url, {"kind": "barcode", "from": "A0000001", "to": " "}).content.decode()
+    assert "请填写起止两个登记号" in html and 'data-testid="label"' not in html
+    html = client.get(url, {"kind": "spine", "to": "A0000002"}).content.decode()
+    assert "请填写起止两个登记号" in html
+    html = client.get(url, {"kind": "spine", "preset": "spine-4x10", "from": "", "to": ""}).content.decode()
+    assert "请选择要打印的图书：验收批次或登记号范围。" in html
+    assert '<option value="spine-4x10" selected>' in html  # the chosen sheet is kept
+    # Opened from the menu (nothing sent yet): no message.
+    assert 'data-testid="labels-problem"' not in client.get(url).content.decode()

@@ -117,3 +117,20 @@ def test_reindex_command_rebuilds_search_fields(catalogue):
     call_command("reindex_catalog", stdout=__import__("io").StringIO())
     rec.refresh_from_db()
     assert rec.call_number == "I561.45/1" and "利波" in rec.search_text.split()
+
+
+def test_an_emptied_book_number_is_replaced_by_the_next_one_of_the_class(catalogue):
+    # The edit form says "留空则自动取该分类号的下一个种次号": an emptied 种次号 must not leave a
+    # call number without one.
+    catalogue("城南旧事", "I287.5")
+    rec = catalogue("小橘灯", "I287.5", book_number="7")
+    rec = services.record_update(record=rec, data={"book_number": ""})
+    assert (rec.book_number, rec.call_number) == ("2", "I287.5/2")
+    rec.refresh_from_db()
+    assert rec.call_number == "I287.5/2"
+
+
+def test_an_unchanged_record_keeps_its_book_number(catalogue):
+    rec = catalogue("小橘灯", "I287.5", book_number="7")
+    rec = services.record_update(record=rec, data={"title": "小橘灯（插图本）", "book_number": "7"})
+    assert rec.call_number == "I287.5/7"

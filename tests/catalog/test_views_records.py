@@ -181,3 +181,32 @@ def test_manage_finds_a_record_by_scanned_barcode(client, librarian, catalogue):
     client.force_login(librarian)
     response = client.get(reverse("catalog:manage"), {"q": rec.copies.get().barcode})
     assert response.status_code == 302 and response.url == reverse("catalog:record_staff", args=[rec.pk])
+
+
+def test_edit_to_the_isbn_of_another_record_asks_before_saving(client, librarian, catalogue):
+    other = catalogue("西游记", "I242.4", isbn="9787020002207")
+    rec = catalogue("草房子", "I287.45", isbn="9787544800013")
+    client.force_login(librarian)
+    url = reverse("catalog:record_edit", args=[rec.pk])
+    data = {"title": "草房子", "isbn": "7-02-000220-X", "clc": "I287.45", "book_number": "1", "language": "chi"}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "馆藏里已经有这个 ISBN 的书" in html and reverse("catalog:record_staff", args=[other.pk]) in html
+    rec.refresh_from_db()
+    assert rec.isbn == "9787544800013"
+    assert client.post(url, {**data, "confirm_duplicate": "1"}).status_code == 302
+    rec.refresh_from_db()
+    assert rec.isbn == "9787020002207"
+    # The ISBN no longer changes: other edits are not asked about again.
+    assert client.post(url, {**data, "publisher": "天天出版社"}).status_code == 302
+
+
+def test_edit_keeping_its_own_isbn_or_another_volume_of_a_set_is_not_a_duplicate(client, librarian, catalogue):
+    catalogue("中国历史", "K209", isbn="9787534205200", volume="第1册")
+    rec = catalogue("中国历史", "K209", isbn="", volume="第2册")
+    client.force_login(librarian)
+    data = {"title": "中国历史", "volume": "第2册", "isbn": "9787534205200", "clc": "K209", "language": "chi"}
+    assert client.post(reverse("catalog:record_edit", args=[rec.pk]), {**data, "book_number": "2"}).status_code == 302
+    rec.refresh_from_db()
+    assert rec.isbn == "9787534205200"
