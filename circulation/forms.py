@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from circulation.models import CirculationSettings, LoanPolicy, Reader, SchoolClass, Term
@@ -42,7 +43,12 @@ class TermForm(_Crispy, forms.ModelForm):
     class Meta:
         model = Term
         fields = ["name", "school_year", "number", "start", "end"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+        # An <input type="date"> only accepts ISO dates: without the format, the zh-hans input format
+        # (2027/01/20) is rendered and the browser shows the field empty when a term is edited.
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +70,11 @@ class TermForm(_Crispy, forms.ModelForm):
 
 class DayForm(_Crispy, forms.Form):
     submit_label = _("添加")
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     until = forms.DateField(
-        label=_("至（可选，连续多天）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("至（可选，连续多天）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("原因"), max_length=60, required=False)
 
@@ -109,7 +117,11 @@ class ReaderForm(_Crispy, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school_class"].queryset = SchoolClass.objects.filter(is_active=True)
+        # Active classes, and the reader's own class even after it graduated: otherwise a former
+        # pupil's form shows no class and can never be saved again.
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.school_class_id)
+        )
         if self.instance.pk and self.instance.user_id:
             self.fields["username"].initial = self.instance.user.username
         self.setup_helper()
@@ -122,6 +134,14 @@ class ReaderForm(_Crispy, forms.ModelForm):
         kind = data.get("kind")
         if kind in ("student", "collective") and not data.get("school_class"):
             self.add_error("school_class", _("学生和班级集体读者必须选择班级。"))
+        elif (
+            kind == "collective"
+            and Reader.objects.filter(kind="collective", school_class=data["school_class"])
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # Said here: the model's constraint would only name itself (“约束 … 是无效的”).
+            self.add_error("school_class", _("该班级已有集体读者。"))
         username = (data.get("username") or "").strip()
         data["user"] = None
         if username:

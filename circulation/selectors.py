@@ -100,6 +100,11 @@ def recently_expired_holds(today: date, days: int = 7) -> list:
 
 def find_readers(query: str, limit: int = 20):
     """Readers by card number, 学号, name or pinyin (full or initials)."""
+    return search_readers(query)[:limit]
+
+
+def search_readers(query: str):
+    """find_readers() without the limit: a queryset that can still be filtered (by class, kind)."""
     query = (query or "").strip()
     if not query:
         return Reader.objects.none()
@@ -110,7 +115,7 @@ def find_readers(query: str, limit: int = 20):
         Reader.objects.filter(q)
         .select_related("school_class")
         .distinct()
-        .order_by("-is_active", "kind", "student_number", "name")[:limit]
+        .order_by("-is_active", "kind", "student_number", "name")
     )
 
 

@@ -924,6 +924,44 @@ def class_collective_checkout(
     raise refusal
 
 
+# --- readers who leave -----------------------------------------------------------------------
+
+
+def _end_cards_and_holds(readers, *, by, now) -> None:
+    """Readers who leave: their valid cards are cancelled and their reservations end; a copy kept
+    on the hold shelf for them goes to the next reader waiting, or back to the shelf. Callers hold
+    a transaction. The copies are locked before their holds, as checkout does."""
+    LibraryCard.objects.filter(reader__in=readers, status=LibraryCard.Status.VALID).update(
+        status=LibraryCard.Status.CANCELLED, ended_at=now
+    )
+    kept_ids = Hold.objects.filter(reader__in=readers, status=Hold.Status.READY, copy__isnull=False).values_list(
+        "copy_id", flat=True
+    )
+    kept = list(Copy.objects.select_for_update(of=("self",)).filter(pk__in=list(kept_ids)).order_by("pk"))
+    Hold.objects.filter(reader__in=readers, status__in=[Hold.Status.WAITING, Hold.Status.READY]).update(
+        status=Hold.Status.CANCELLED, closed_at=now
+    )
+    for copy in kept:
+        _assign_copy_to_next_hold(copy, by=by, now=now)
+
+
+def reader_save(*, reader: Reader, was_active: bool, by=None, now: datetime | None = None) -> Reader:
+    """Save a reader edited by hand. One who is made inactive (left the school) gets a leaving
+    date, and their cards and reservations end at once; one made active again loses the date.
+    Their open loans stay: the books still have to come back."""
+    now = _now(now)
+    with transaction.atomic():
+        if was_active and not reader.is_active:
+            reader.left_on = reader.left_on or timezone.localdate(now)
+        elif reader.is_active:
+            reader.left_on = None
+        reader.save()
+        if was_active and not reader.is_active:
+            _end_cards_and_holds(Reader.objects.filter(pk=reader.pk), by=by, now=now)
+            _log(Action.CARD_CANCELLED, at=now, by=_user(by), reader=reader, detail=_("读者停用：借书证注销，预约取消"))
+        return reader
+
+
 # --- school year rollover ----------------------------------------------------------------
 
 
@@ -971,20 +1009,7 @@ def school_year_rollover(
             )
         students = Reader.objects.filter(school_class__in=classes, is_active=True)
         n_students = students.exclude(kind=ReaderKind.COLLECTIVE).count()
-        LibraryCard.objects.filter(reader__in=students, status=LibraryCard.Status.VALID).update(
-            status=LibraryCard.Status.CANCELLED, ended_at=now
-        )
-        # The copies kept on the hold shelf for the leavers are freed below (locked before their
-        # holds, as checkout does: see _lock_hold_copy_first).
-        kept_ids = Hold.objects.filter(reader__in=students, status=Hold.Status.READY, copy__isnull=False).values_list(
-            "copy_id", flat=True
-        )
-        kept = list(Copy.objects.select_for_update(of=("self",)).filter(pk__in=list(kept_ids)).order_by("pk"))
-        Hold.objects.filter(reader__in=students, status__in=[Hold.Status.WAITING, Hold.Status.READY]).update(
-            status=Hold.Status.CANCELLED, closed_at=now
-        )
-        for copy in kept:
-            _assign_copy_to_next_hold(copy, by=by, now=now)
+        _end_cards_and_holds(students, by=by, now=now)
         students.update(is_active=False, left_on=today)
         for c in classes:
             c.is_active = False

@@ -47,7 +47,15 @@ def reserve(request, record_id):
     except exc.CirculationError as error:
         messages.error(request, error.message)
     else:
-        if hold.status == Hold.Status.READY:
+        if on_behalf:
+            # The librarian must see whose hold it is (a name or 学号 may have matched someone else).
+            names = {"r": reader.name, "t": record.title}
+            if hold.status == Hold.Status.READY:
+                messages.success(request, _("已为 %(r)s 预约《%(t)s》：馆内有书，已保留。") % names)
+            else:
+                names["n"] = services.hold_queue_position(hold)
+                messages.success(request, _("已为 %(r)s 预约《%(t)s》，排在第 %(n)s 位。") % names)
+        elif hold.status == Hold.Status.READY:
             messages.success(request, _("已预约《%(t)s》：馆内有书，已为您保留。") % {"t": record.title})
         else:
             messages.success(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,6 +65,11 @@ def policy_edit(request, pk=None):
 @login_required
 @permission_required("library.manage_circulation", raise_exception=True)
 def calendar(request):
+    return _calendar_page(request)
+
+
+def _calendar_page(request, **forms):
+    """The calendar page; `forms` replaces an empty day form by a bound one (shown with its errors)."""
     today = timezone.localdate()
     return render(
         request,
@@ -72,8 +78,8 @@ def calendar(request):
             "terms": Term.objects.order_by("-start"),
             "closed": ClosedDay.objects.filter(day__gte=today - timedelta(days=30)),
             "open_days": OpenDay.objects.filter(day__gte=today - timedelta(days=30)),
-            "closed_form": DayForm(prefix="closed"),
-            "open_form": DayForm(prefix="open"),
+            "closed_form": forms.get("closed_form") or DayForm(prefix="closed"),
+            "open_form": forms.get("open_form") or DayForm(prefix="open"),
             "settings": CirculationSettings.current(),
         },
     )
@@ -98,13 +104,13 @@ def term_edit(request, pk=None):
 @permission_required("library.manage_circulation", raise_exception=True)
 @require_POST
 def day_add(request, kind):
+    if kind not in ("closed", "open"):
+        raise Http404
     model = ClosedDay if kind == "closed" else OpenDay
     form = DayForm(request.POST, prefix=kind)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("circulation:calendar")
+        # Shown again with its errors and the dates typed, not lost in a redirect.
+        return _calendar_page(request, **{f"{kind}_form": form})
     day, until = form.cleaned_data["day"], form.cleaned_data["until"] or form.cleaned_data["day"]
     days = [day + timedelta(days=i) for i in range((until - day).days + 1)]
     with transaction.atomic():

@@ -22,14 +22,15 @@ def reader_list(request):
     class_id = request.GET.get("class", "")
     kind = request.GET.get("kind", "")
     if q:
-        readers = selectors.find_readers(q, limit=200)
+        # The search keeps the class and type picked next to it (and finds former readers too).
+        readers = selectors.search_readers(q)
     else:
         readers = Reader.objects.select_related("school_class").filter(is_active=True)
-        if class_id.isdigit():
-            readers = readers.filter(school_class_id=int(class_id))
-        if kind in ReaderKind.values:
-            readers = readers.filter(kind=kind)
         readers = readers.order_by("kind", "student_number", "name")
+    if class_id.isdigit():
+        readers = readers.filter(school_class_id=int(class_id))
+    if kind in ReaderKind.values:
+        readers = readers.filter(kind=kind)
     page = Paginator(readers, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
@@ -48,14 +49,14 @@ def reader_edit(request, pk=None):
     from circulation.services_pinyin import name_pinyin
 
     reader = get_object_or_404(Reader, pk=pk) if pk else None
+    was_active = reader.is_active if reader else True
     form = ReaderForm(request.POST or None, instance=reader)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         obj.name_pinyin = name_pinyin(obj.name)
         obj.user = form.cleaned_data["user"]
         try:
-            with transaction.atomic():
-                obj.save()
+            services.reader_save(reader=obj, was_active=was_active, by=request.user)
         except IntegrityError:
             form.add_error(None, _("该班级已有集体读者，或数据与已有读者冲突。"))
         else:
