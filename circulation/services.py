@@ -127,14 +127,24 @@ def _state_annotations(today: date) -> dict[str, RawSQL]:
     }
 
 
+@functools.cache
+def _policy_decimals() -> dict[str, Decimal]:
+    """LoanPolicy's decimal columns and their quantum (built once: this runs on every desk scan)."""
+    return {
+        f.column: Decimal(1).scaleb(-f.decimal_places)
+        for f in LoanPolicy._meta.concrete_fields
+        if isinstance(f, DecimalField)
+    }
+
+
 def _policy_from_json(row: dict) -> LoanPolicy:
-    """A LoanPolicy from its jsonb row (numbers arrive as floats: decimals are made exact again)."""
-    values = {}
-    for name, value in row.items():
-        field = LoanPolicy._meta.get_field(name)
-        if isinstance(field, DecimalField) and value is not None:
-            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
-        values[field.attname] = value
+    """A LoanPolicy from its jsonb row (keyed by column; numbers arrive as floats, so decimals are
+    made exact again)."""
+    decimals = _policy_decimals()
+    values = {
+        name: Decimal(str(value)).quantize(decimals[name]) if name in decimals and value is not None else value
+        for name, value in row.items()
+    }
     return LoanPolicy(**values)
 
 

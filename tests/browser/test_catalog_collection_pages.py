@@ -13,28 +13,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from catalog import clc, services
+from catalog import services
 from catalog.models import AcquisitionBatch, Copy, CopyStatus, Location
 from circulation.models import Loan, Term
+from tests.browser.helpers import catalogue, open_catalogue_menu
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def stacks(db):
-    # Browser tests are transactional: the 中图法 table may have been flushed by an earlier test.
-    clc.ensure_table()
-    return Location.objects.create(name="书库", code="SK", position=0)
-
-
-def catalogue(title, code, location, copies=0, **fields):
-    return services.record_create(data={"title": title, "clc": code, **fields}, copies=copies, location=location)
-
-
-def open_catalogue_menu(page, item):
-    page.locator("nav.navbar").get_by_role("button", name="编目").click()
-    page.get_by_role("link", name=item, exact=True).click()
 
 
 def test_acquisition_batch_gets_copies_and_prints_its_labels(page, login, librarian, live_server, stacks):

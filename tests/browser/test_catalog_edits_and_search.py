@@ -13,26 +13,11 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 from pymarc import MARCReader
 
-from catalog import clc, excel, services
+from catalog import excel, services
 from catalog.models import BookNumberCounter, Copy, CopyStatus, ImportLog, Location, ReaderLevel, Record
+from tests.browser.helpers import catalogue, open_catalogue_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def stacks(db):
-    # Browser tests are transactional: the 中图法 table may have been flushed by an earlier test.
-    clc.ensure_table()
-    return Location.objects.create(name="书库", code="SK", position=0)
-
-
-def catalogue(title, code, location, copies=0, **fields):
-    return services.record_create(data={"title": title, "clc": code, **fields}, copies=copies, location=location)
-
-
-def open_catalogue_menu(page, item):
-    page.locator("nav.navbar").get_by_role("button", name="编目").click()
-    page.get_by_role("link", name=item, exact=True).click()
 
 
 def save_button(page):

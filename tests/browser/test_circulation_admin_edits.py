@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from circulation import services
 from circulation.models import ClosedDay, Hold, LibraryCard, Loan, OpenDay, Reader, SchoolClass, Term
+from tests.browser.helpers import card_status
 from tests.circulation.conftest import lending_term, make_copy, make_record
 from tests.conftest import make_reader, make_user
 
@@ -422,15 +423,6 @@ def test_librarian_adds_and_deletes_a_working_weekend_day(page, login, live_serv
 
 
 # --- cards -----------------------------------------------------------------------------------
-
-
-def card_status(page, number: str):
-    row = (
-        page.get_by_test_id("reader-cards")
-        .get_by_role("row")
-        .filter(has=page.get_by_role("cell", name=number, exact=True))
-    )
-    return row.locator("td").nth(1)
 
 
 def test_librarian_cancels_a_card_and_issues_a_new_one(page, login, live_server, librarian, school_class):

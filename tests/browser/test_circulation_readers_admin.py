@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from circulation.models import LibraryCard, Reader, SchoolClass
 from circulation.naming import grade_name
 from library import roles
+from tests.browser.helpers import card_status
 from tests.conftest import make_reader, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -147,16 +148,6 @@ def test_librarian_imports_a_roster_and_issues_the_class_cards(page, login, live
     expect(cards.first).to_contain_text(f"{class_name} · 20230105")
     expect(cards.locator("svg")).to_have_count(3)
     sheet.close()
-
-
-def card_status(page, number: str):
-    """The status cell of one card on the reader page (D0000003 must not match D0000003-2)."""
-    row = (
-        page.get_by_test_id("reader-cards")
-        .get_by_role("row")
-        .filter(has=page.get_by_role("cell", name=number, exact=True))
-    )
-    return row.locator("td").nth(1)
 
 
 def test_librarian_adds_a_teacher_and_replaces_her_lost_card(page, login, live_server, librarian):
