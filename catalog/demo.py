@@ -109,8 +109,6 @@ def seeds() -> list[dict]:
 def build(ctx) -> None:
     rng = ctx.rng
     scale = ctx.scale
-    from circulation.models import school_year_of
-
     locations = Location.objects.bulk_create(
         [Location(name=n, code=c, is_lendable=lend, position=i) for i, (n, c, lend) in enumerate(LOCATIONS)]
     )
@@ -118,7 +116,7 @@ def build(ctx) -> None:
     librarian = ctx.users.get("librarian")
 
     # Acquisition batches: about four a year for six years, the last ones in this school year.
-    school_year = school_year_of(ctx.today)
+    school_year = ctx.school_year
     batches = []
     for year in range(school_year - 5, school_year + 1):
         for n, (month, day) in enumerate([(3, 10), (5, 20), (9, 15), (11, 25)], start=1):

@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
-from catalog import clc, textsearch
+from catalog import clc, hooks, textsearch
 from catalog.models import Copy, CopyStatus, Location, ReaderLevel, Record
 
 PAGE_SIZE = 20
@@ -200,13 +200,9 @@ def facets(groups, *, clc_base="", level="", location=None) -> dict:
 
 def record_copies(record: Record) -> list[Copy]:
     """Copies of a record in shelf order, with location and (for lent copies) the due date: 2 queries."""
-    from circulation.models import Loan
-
     copies = list(in_collection(record.copies.select_related("location")).order_by("location__position", "barcode"))
     lent = [c.pk for c in copies if c.status == CopyStatus.ON_LOAN]
-    due = {}
-    if lent:
-        due = dict(Loan.objects.filter(copy_id__in=lent, returned_at__isnull=True).values_list("copy_id", "due_date"))
+    due = hooks.due_dates(lent)
     for c in copies:
         c.due_date = due.get(c.pk)
     return copies

@@ -12,6 +12,8 @@ from stdnum import isbn as stdnum_isbn
 
 from catalog import clc, textsearch
 from catalog.exceptions import CatalogError, CopyNotFound, CopyNotWithdrawable, InvalidClassNumber, InvalidIsbn
+from catalog.hooks import copy_available
+from catalog.locations import record_locations_refresh
 from catalog.models import (
     AcquisitionBatch,
     BarcodeSequence,
@@ -174,26 +176,6 @@ def barcodes_allocate(*, count: int, sequence: str = "default") -> list[str]:
 # --- records -------------------------------------------------------------------------------
 
 
-LOCATIONS_SQL = """
-UPDATE catalog_record r SET location_ids = coalesce(
-    (SELECT array_agg(DISTINCT c.location_id ORDER BY c.location_id)
-     FROM catalog_copy c WHERE c.record_id = r.id AND c.withdrawn_on IS NULL), '{}')
-"""
-
-
-def record_locations_refresh(record_ids=None) -> None:
-    """Recompute Record.location_ids (all records when record_ids is None) in one statement."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        if record_ids is None:
-            cur.execute(LOCATIONS_SQL)
-        else:
-            ids = sorted({int(pk) for pk in record_ids})
-            if ids:
-                cur.execute(LOCATIONS_SQL + " WHERE r.id = ANY(%s)", [ids])
-
-
 def _apply(record: Record, data: dict) -> None:
     for name in RECORD_FIELDS:
         if name in data:
@@ -348,11 +330,9 @@ def copy_set_repair(*, copy: Copy, repair: bool, by=None, now: datetime | None =
         to = CopyStatus.REPAIR if repair else CopyStatus.ON_SHELF
         copy_change_status(copy, to, by=by, now=now, note=_("送修") if repair else _("修补完成"))
         if not repair:
-            # Back on the shelf: a reader waiting for the title gets it (circulation owns the queue;
-            # imported here because circulation itself builds on the catalogue).
-            from circulation.services import copy_offer_to_holds
-
-            copy_offer_to_holds(copy=copy, by=by, now=now)
+            # Back on the shelf: a reader waiting for the title gets it (circulation owns the
+            # queue and registers itself for this hook: the catalogue does not import it).
+            copy_available(copy=copy, by=by, now=now)
     return copy
 
 

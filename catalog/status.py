@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from catalog.locations import record_locations_refresh
 from catalog.models import Copy, CopyStatus, CopyStatusChange, WithdrawalBatch
 
 
@@ -49,6 +50,4 @@ def copy_write_off(
             copy=copy, from_status=from_status, to_status=to_status, changed_at=now, changed_by=by, note=note[:300]
         )
     # The copy left the collection: the record's OPAC location facet must forget it.
-    from catalog.services import record_locations_refresh
-
     record_locations_refresh([copy.record_id])

@@ -52,6 +52,11 @@ class DemoContext:
     def __post_init__(self):
         self.rng = random.Random(self.scale.seed)
 
+    @property
+    def school_year(self) -> int:
+        """The school year `today` falls in (the catalogue's demo needs it but may not import circulation)."""
+        return school_year_of(self.today)
+
     def say(self, message: str) -> None:
         self.stdout.write(message)
 

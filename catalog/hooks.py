@@ -1,0 +1,42 @@
+"""What the catalogue asks of the apps built on it, without importing them.
+
+Circulation builds on the catalogue (a loan is of a Copy), so the catalogue must not import
+circulation. Where the catalogue needs circulation's word (a copy came back on the shelf and may be
+wanted by a reader in the holds queue; the due dates of lent copies on a record's page), it calls a
+hook here, and circulation registers the handler in its AppConfig.ready().
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+_copy_available: list[Callable] = []
+_due_dates: list[Callable] = []
+
+
+def on_copy_available(handler: Callable) -> Callable:
+    """Register handler(copy=, by=, now=), called when a copy is back on the shelf outside the desk
+    (e.g. from repair). The caller holds a transaction and the copy's row lock."""
+    if handler not in _copy_available:
+        _copy_available.append(handler)
+    return handler
+
+
+def copy_available(*, copy, by=None, now: datetime | None = None) -> None:
+    for handler in _copy_available:
+        handler(copy=copy, by=by, now=now)
+
+
+def on_due_dates(handler: Callable) -> Callable:
+    """Register handler(copy_ids) -> {copy_id: due date} for the copies that are lent."""
+    if handler not in _due_dates:
+        _due_dates.append(handler)
+    return handler
+
+
+def due_dates(copy_ids: Iterable[int]) -> dict[int, date]:
+    ids = list(copy_ids)
+    out: dict[int, date] = {}
+    if ids:
+        for handler in _due_dates:
+            out.update(handler(ids))
+    return out
