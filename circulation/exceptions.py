@@ -76,3 +76,7 @@ class RosterError(CirculationError):
 
 class RolloverError(CirculationError):
     default_message = _("不能执行升级")
+
+
+class NotPermitted(CirculationError):
+    default_message = _("您没有权限执行此操作")

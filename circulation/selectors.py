@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.models import Copy
-from circulation import services
+from circulation import privacy, services
 from circulation.exceptions import NoPolicy
 from circulation.models import Compensation, Hold, LibraryCard, Loan, LoanPolicy, Reader, SchoolClass
 
@@ -163,7 +164,14 @@ def class_coverage(day: date):
     return result
 
 
-def overdue_loans(today: date, school_class: SchoolClass | None = None, classes=None):
+def overdue_loans(today: date, school_class: SchoolClass | None = None, classes=None, *, viewer=None):
+    """The overdue loans with their readers' names. With `viewer`, only for someone who may see them
+    (see circulation.privacy): a librarian, or the head teacher of every class asked for; anyone
+    else gets PermissionDenied (a student assistant gets overdue_counts_by_class instead)."""
+    if viewer is not None and not privacy.sees_reader_names(viewer):
+        asked = [school_class] if school_class is not None else list(classes or [])
+        if not asked or not all(privacy.may_see_class(viewer, c) for c in asked):
+            raise PermissionDenied
     qs = (
         Loan.objects.filter(returned_at__isnull=True, due_date__lt=today)
         .select_related("reader__school_class", "copy__record")
@@ -183,3 +191,31 @@ def copy_due_dates(copy_ids) -> dict[int, date]:
     """{copy id: due date} of the open loans of these copies (the catalogue's record page asks
     through catalog.hooks.due_dates)."""
     return dict(Loan.objects.filter(copy_id__in=copy_ids, returned_at__isnull=True).values_list("copy_id", "due_date"))
+
+
+def overdue_counts_by_class(today: date) -> list[dict]:
+    """Overdue books as counts per class, with no reader named: what a student assistant sees.
+
+    Each row: school_class (None for teachers and staff), name, loans, readers."""
+    rows = (
+        Loan.objects.filter(returned_at__isnull=True, due_date__lt=today)
+        .values("reader__school_class")
+        .annotate(loans=Count("id"), readers=Count("reader", distinct=True))
+        .order_by()
+    )
+    classes = SchoolClass.objects.in_bulk([r["reader__school_class"] for r in rows if r["reader__school_class"]])
+    out = []
+    for r in rows:
+        c = classes.get(r["reader__school_class"])
+        out.append(
+            {"school_class": c, "name": c.name_on(today) if c else None, "loans": r["loans"], "readers": r["readers"]}
+        )
+    stages = list(SchoolClass.Stage.values)
+    out.sort(
+        key=lambda r: (
+            (stages.index(r["school_class"].stage), -r["school_class"].entry_year, r["school_class"].number)
+            if r["school_class"]
+            else (len(stages), 0, 0)
+        )
+    )
+    return out

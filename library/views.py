@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from circulation import privacy
 from library import roles
 from library.selectors import dashboard_figures, reader_for_user
 
@@ -47,7 +48,14 @@ def my_account(request):
     return render(
         request,
         "library/my_account.html",
-        {"reader": reader, "loans": loans, "holds": holds, "classes": classes, "today": today},
+        {
+            "reader": reader,
+            "loans": loans,
+            "holds": holds,
+            "classes": classes,
+            "today": today,
+            "who_may_see": privacy.who_may_see(reader) if reader else [],
+        },
     )
 
 

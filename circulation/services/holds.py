@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Copy, CopyStatus, Record
 from catalog.status import copy_change_status
 from circulation import exceptions as exc
+from circulation import privacy
 from circulation.calendar_rules import hold_expiry
 from circulation.models import (
     CirculationSettings,
@@ -119,6 +120,8 @@ def hold_cancel(*, hold: Hold, by=None, now: datetime | None = None) -> Hold:
         hold = Hold.objects.select_for_update(of=("self",)).select_related("record", "reader").get(pk=hold.pk)
         if hold.status not in (Hold.Status.WAITING, Hold.Status.READY):
             raise exc.HoldRefused(_("该预约已结束，不能取消。"))
+        if _user(by) is not None and not privacy.may_cancel_hold(by, hold):
+            raise exc.NotPermitted(_("只有图书管理员可以取消其他读者的预约。"))
         _close_hold(hold, Hold.Status.CANCELLED, action=Action.HOLD_CANCELLED, by=by, now=now)
         return hold
 

@@ -13,7 +13,7 @@ def class_overdue_summary(user):
         return {"rows": []}
     today = timezone.localdate()
     classes = list(user.head_of_classes.filter(is_active=True))
-    loans = selectors.overdue_loans(today, classes=classes) if classes else []
+    loans = selectors.overdue_loans(today, classes=classes, viewer=user) if classes else []
     rows = []
     for c in classes:
         items = [loan for loan in loans if loan.reader.school_class_id == c.pk]

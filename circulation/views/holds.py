@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Record
 from circulation import exceptions as exc
-from circulation import selectors, services
+from circulation import privacy, selectors, services
 from circulation.models import Hold, Reader
 
 
@@ -86,7 +86,7 @@ def my_holds(request):
 def hold_cancel(request, pk):
     hold = get_object_or_404(Hold.objects.select_related("reader", "record"), pk=pk)
     own = hold.reader.user_id == request.user.pk
-    if not own and not request.user.has_perm("library.use_desk"):
+    if not privacy.may_cancel_hold(request.user, hold):
         raise PermissionDenied
     try:
         services.hold_cancel(hold=hold, by=request.user)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from circulation import selectors
+from circulation import privacy, selectors
 from circulation.models import SchoolClass
 
 
@@ -38,8 +38,16 @@ def _grouped(loans, today):
 @permission_required("library.use_desk", raise_exception=True)
 def overdue(request):
     today = timezone.localdate()
+    if not privacy.sees_reader_names(request.user):
+        # A student assistant: counts per class only, so they can remind a class without knowing who.
+        counts = selectors.overdue_counts_by_class(today)
+        return render(
+            request,
+            "circulation/overdue_counts.html",
+            {"today": today, "rows": counts, "total": sum(r["loans"] for r in counts)},
+        )
     view = request.GET.get("by", "class")
-    loans = selectors.overdue_loans(today)
+    loans = selectors.overdue_loans(today, viewer=request.user)
     context = {"today": today, "by": view, "total": len(loans)}
     if view == "reader":
         readers = {}
@@ -53,18 +61,14 @@ def overdue(request):
     return render(request, "circulation/overdue.html", context)
 
 
-def _may_see_class(user, school_class) -> bool:
-    return user.has_perm("library.use_desk") or school_class.head_teacher_id == user.pk
-
-
 @login_required
 def overdue_class_print(request, pk):
     """催还单 for one class: one slip per pupil, to hand out in class."""
     school_class = get_object_or_404(SchoolClass, pk=pk)
-    if not _may_see_class(request.user, school_class):
+    if not privacy.may_see_class(request.user, school_class):
         raise PermissionDenied
     today = timezone.localdate()
-    loans = selectors.overdue_loans(today, school_class=school_class)
+    loans = selectors.overdue_loans(today, school_class=school_class, viewer=request.user)
     slips = {}
     for loan in loans:
         slips.setdefault(loan.reader_id, {"reader": loan.reader, "loans": []})["loans"].append(loan)
@@ -87,7 +91,7 @@ def my_class_overdue(request):
     if not classes:
         raise PermissionDenied
     today = timezone.localdate()
-    loans = selectors.overdue_loans(today, classes=classes)
+    loans = selectors.overdue_loans(today, classes=classes, viewer=request.user)
     groups = _grouped(loans, today)
     by_class = {g["school_class"].pk: g for g in groups if g["school_class"]}
     rows = [{"school_class": c, "name": c.name_on(today), "group": by_class.get(c.pk)} for c in classes]
