@@ -101,6 +101,8 @@ class SettingsForm(_Crispy, forms.ModelForm):
             "severe_damage_percent",
             "soiled_percent",
             "minor_damage_percent",
+            "history_rule",
+            "history_years",
         ]
 
     def __init__(self, *args, **kwargs):

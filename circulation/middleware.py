@@ -10,7 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 class DailyHoldExpiryMiddleware:
-    """Expire the holds whose last day has passed, so their copies go to the next reader in time.
+    """Expire the holds whose last day has passed, so their copies go to the next reader in time,
+    and anonymise the returned loans past the reading-history retention period.
 
     A school server may have no cron: the first signed-in request of each day (in each process)
     asks services.holds_expire_daily(), which claims the day in the database so only one process
@@ -34,4 +35,13 @@ class DailyHoldExpiryMiddleware:
             else:
                 if expired:
                     logger.info("daily hold expiry: %s holds expired", expired)
+            try:
+                # Reading-history retention, claimed once a day the same way (services.retention).
+                anonymised = services.loans_anonymise_daily()
+            except Exception:
+                logger.exception("daily loan anonymisation failed; it runs again on the next request")
+                self.checked_on = None
+            else:
+                if anonymised and anonymised.loans:
+                    logger.info("daily loan anonymisation: %s loans", anonymised.loans)
         return self.get_response(request)

@@ -253,6 +253,24 @@ class CirculationSettings(models.Model):
     # The day expired holds were last handled (services.holds_expire_daily): once a day, by itself.
     holds_checked_on = models.DateField(_("过期预约处理日期"), null=True, blank=True, editable=False)
 
+    class HistoryRule(models.TextChoices):
+        YEARS = "years", _("按学年保留")
+        UNTIL_LEFT = "until_left", _("保留到读者离校")
+
+    # Reading-history retention (services.loans_anonymise): how long returned loans keep the reader's name.
+    history_rule = models.CharField(
+        _("借阅记录保留方式"), max_length=12, choices=HistoryRule.choices, default=HistoryRule.YEARS
+    )
+    history_years = models.PositiveSmallIntegerField(
+        _("实名借阅记录保留学年数"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "归还后的借阅记录在还书的学年结束后再保留几个学年（1 = 到还书的学年结束为止），之后不再关联读者姓名。"
+        ),
+    )
+    history_checked_on = models.DateField(_("借阅记录匿名处理日期"), null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("流通设置")
         verbose_name_plural = _("流通设置")
@@ -263,11 +281,48 @@ class CirculationSettings(models.Model):
         return obj or cls.objects.create()
 
 
+class AnonymousBorrower(models.Model):
+    """One reader's loans of one school year once their name is detached (reading-history retention).
+
+    The id is a random negative number (never a reader id, and not in the readers' order), so the
+    reports can count distinct borrowers over COALESCE(reader_id, anonymous_borrower_id) and every
+    past figure stays the same. `facts` keeps what the reports ask of the reader at a period's end,
+    for the ends of that school year's terms and of the year: {"2026-01-20": [enrolled, carded]}.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    school_year = models.PositiveSmallIntegerField(_("学年"))
+    reader_kind = models.CharField(_("读者类型"), max_length=12, choices=ReaderKind.choices)
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("班级"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    facts = models.JSONField(_("统计用信息"), default=dict)
+
+    class Meta:
+        verbose_name = _("匿名借阅人")
+        verbose_name_plural = _("匿名借阅人")
+        constraints = [models.CheckConstraint(condition=Q(id__lt=0), name="circulation_anonymousborrower_negative_id")]
+
+
 class Loan(models.Model):
-    """One volume lent to one reader (册次). Renewals change the due date, not the loan."""
+    """One volume lent to one reader (册次). Renewals change the due date, not the loan.
+
+    After the retention period a returned loan loses its reader (reader is NULL) and points to an
+    AnonymousBorrower instead: the class, grade, reader type and dates stay for the statistics.
+    """
 
     copy = models.ForeignKey(Copy, verbose_name=_("复本"), on_delete=models.PROTECT, related_name="loans")
-    reader = models.ForeignKey(Reader, verbose_name=_("读者"), on_delete=models.PROTECT, related_name="loans")
+    reader = models.ForeignKey(
+        Reader, verbose_name=_("读者"), null=True, blank=True, on_delete=models.PROTECT, related_name="loans"
+    )
+    anonymous_borrower = models.ForeignKey(
+        AnonymousBorrower,
+        verbose_name=_("匿名借阅人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="loans",
+    )
     # Snapshot at checkout, so per-class statistics of past terms stay true after rollover.
     reader_kind = models.CharField(_("读者类型"), max_length=12, choices=ReaderKind.choices)
     school_class = models.ForeignKey(
@@ -308,6 +363,11 @@ class Loan(models.Model):
             models.CheckConstraint(
                 condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("checked_out_at")),
                 name="circulation_loan_returned_after_checkout",
+            ),
+            models.CheckConstraint(
+                condition=Q(reader__isnull=False, anonymous_borrower__isnull=True)
+                | Q(reader__isnull=True, anonymous_borrower__isnull=False, returned_at__isnull=False),
+                name="circulation_loan_reader_or_anonymous",
             ),
         ]
         indexes = [

@@ -31,6 +31,7 @@ from circulation.services.loans import (
     loan_renew,
     loan_return,
 )
+from circulation.services.retention import AnonymiseResult, loans_anonymise, loans_anonymise_daily
 from circulation.services.school_year import (
     STAGE_GRADES,
     RolloverResult,
@@ -42,6 +43,7 @@ from circulation.services.school_year import (
 )
 
 __all__ = [
+    "AnonymiseResult",
     "COPY_AFTER_DAMAGE",
     "STAGE_GRADES",
     "ReturnResult",
@@ -66,6 +68,8 @@ __all__ = [
     "holds_expire",
     "holds_expire_daily",
     "loan_checkout",
+    "loans_anonymise",
+    "loans_anonymise_daily",
     "loan_renew",
     "loan_return",
     "log_refusal",

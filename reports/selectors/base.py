@@ -6,11 +6,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings as django_settings
 from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from catalog.models import Copy, Record
-from circulation.models import STAGE_GRADES, LibraryCard, Loan, Reader, ReaderKind, school_year_of
+from circulation.models import (
+    STAGE_GRADES,
+    AnonymousBorrower,
+    LibraryCard,
+    Loan,
+    Reader,
+    ReaderKind,
+    school_year_of,
+)
 from library.models import School
 from reports.models import CollectionTarget, HoldingsStandard
 from reports.periods import Period
@@ -120,11 +129,51 @@ def in_collection(day: date):
     return Copy.objects.filter(acquired_on__lte=day).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
 
 
+# Who borrowed: the reader, or once the loan is anonymised (reading-history retention) its
+# AnonymousBorrower, whose ids are negative. Every count of distinct borrowers counts this, so
+# past figures stay the same after anonymisation.
+BORROWER = Coalesce("reader_id", "anonymous_borrower_id")
+
+
+def borrower_sql(alias: str) -> str:
+    """BORROWER in raw SQL, for the loan table under `alias`."""
+    return f"COALESCE({alias}.reader_id, {alias}.anonymous_borrower_id)"
+
+
+def anonymous_borrowed(period: Period) -> list[dict]:
+    """The anonymised borrowers with an individual loan in the period, with what the reports ask of
+    a reader at the period's end (reader_figures, class_enrolment): kind, school_class (the reader's
+    class when anonymised), enrolled, carded.
+
+    The facts were kept for the ends of the terms and of the school year; a custom range that ends
+    on another day uses the next kept day (close, not exact: see README, reading-history retention).
+    """
+    start, end = period.bounds()
+    ids = (
+        Loan.objects.filter(
+            checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False, anonymous_borrower__isnull=False
+        )
+        .values("anonymous_borrower_id")
+        .distinct()
+    )
+    rows = []
+    for b in AnonymousBorrower.objects.filter(pk__in=ids).values("reader_kind", "school_class_id", "facts"):
+        days = sorted(b["facts"])
+        if not days:
+            continue
+        day = next((d for d in days if d >= period.end.isoformat()), days[-1])
+        enrolled, carded = b["facts"][day]
+        rows.append(
+            {"kind": b["reader_kind"], "school_class": b["school_class_id"], "enrolled": enrolled, "carded": carded}
+        )
+    return rows
+
+
 def _visit_key():
-    # 人次: one per distinct (reader, local calendar day) with a checkout, as one integer
-    # (reader id × 100000 + days since 2000-01-01) so COUNT(DISTINCT ...) compares integers.
+    # 人次: one per distinct (borrower, local calendar day) with a checkout, as one integer
+    # (borrower id × 100000 + days since 2000-01-01) so COUNT(DISTINCT ...) compares integers.
     return RawSQL(
-        "(circulation_loan.reader_id::bigint * 100000"
+        "(" + borrower_sql("circulation_loan") + "::bigint * 100000"
         " + ((circulation_loan.checked_out_at AT TIME ZONE %s)::date - DATE '2000-01-01'))",
         [django_settings.TIME_ZONE],
         output_field=BigIntegerField(),
@@ -184,6 +233,8 @@ def _borrowed_in(period: Period):
     # DISTINCT: one entry per reader, so the hashed IN set stays small for a whole school year.
     borrowers = (
         Loan.objects.filter(checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False)
+        # Not the anonymised loans' NULL: `id IN (..., NULL)` is NULL, not false, for a non-borrower.
+        .filter(reader_id__isnull=False)
         .values("reader_id")
         .distinct()
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from circulation.models import CirculationEvent, Hold, Loan, Renewal
 from reports.periods import Period
 from reports.selectors.base import (
+    BORROWER,
     CLC_BASE,
     COLLECTIVE_LOAN,
     STAFF_LOAN,
@@ -27,10 +28,10 @@ def circulation_figures(period: Period) -> dict:
         student_loans=Count("id", filter=STUDENT_LOAN),
         staff_loans=Count("id", filter=STAFF_LOAN),
         collective_loans=Count("id", filter=COLLECTIVE_LOAN),
-        borrowers=Count("reader", distinct=True, filter=~COLLECTIVE_LOAN),
-        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
-        staff_borrowers=Count("reader", distinct=True, filter=STAFF_LOAN),
-        collective_borrowers=Count("reader", distinct=True, filter=COLLECTIVE_LOAN),
+        borrowers=Count(BORROWER, distinct=True, filter=~COLLECTIVE_LOAN),
+        student_borrowers=Count(BORROWER, distinct=True, filter=STUDENT_LOAN),
+        staff_borrowers=Count(BORROWER, distinct=True, filter=STAFF_LOAN),
+        collective_borrowers=Count(BORROWER, distinct=True, filter=COLLECTIVE_LOAN),
         visits=Count(_visit_key(), distinct=True),
         student_visits=Count(_visit_key(), distinct=True, filter=STUDENT_LOAN),
         staff_visits=Count(_visit_key(), distinct=True, filter=STAFF_LOAN),

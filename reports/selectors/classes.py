@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from circulation.models import Loan, Reader, ReaderKind, SchoolClass
 from circulation.naming import class_name, grade_name
 from reports.periods import Period
-from reports.selectors.base import STAGE_ORDER, enrolled_students, ratio, share
+from reports.selectors.base import STAGE_ORDER, borrower_sql, enrolled_students, ratio, share
 from reports.selectors.readers import class_enrolment
 
-_CLASS_GRADE_SQL = """
+_CLASS_GRADE_SQL = f"""
     SELECT GROUPING(l.school_class_id) AS by_grade, l.school_class_id, sc.stage, l.grade,
            COUNT(*) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS loans,
-           COUNT(DISTINCT l.reader_id) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS borrowers,
+           COUNT(DISTINCT {borrower_sql("l")}) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS borrowers,
            COUNT(*) FILTER (WHERE l.is_collective OR l.reader_kind = %(collective)s) AS collective_loans
     FROM circulation_loan l JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
     WHERE l.checked_out_at >= %(start)s AND l.checked_out_at < %(end)s
@@ -166,7 +166,11 @@ def class_report(school_class: SchoolClass, period: Period, today: date) -> dict
     open_loan = Q(loans__returned_at__isnull=True, loans__is_collective=False)
     enrolled = enrolled_students(period.end).filter(school_class=school_class)
     borrowed_here = Loan.objects.filter(
-        school_class=school_class, checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False
+        school_class=school_class,
+        checked_out_at__gte=start,
+        checked_out_at__lt=end,
+        is_collective=False,
+        reader_id__isnull=False,  # anonymised loans name no pupil: they are not in the class report
     ).values("reader_id")
     rows = list(
         Reader.objects.filter(kind=ReaderKind.STUDENT)

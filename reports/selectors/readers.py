@@ -3,14 +3,18 @@
 from django.db import connection
 from django.db.models import Count, Q, Window
 from django.db.models.functions import Rank
+from django.utils.translation import gettext as _
 
-from circulation.models import LibraryCard, Reader, ReaderKind, school_year_of
+from circulation.models import AnonymousBorrower, LibraryCard, Reader, ReaderKind, school_year_of
 from circulation.naming import class_name, grade_name
 from reports.periods import Period
 from reports.selectors.base import (
+    BORROWER,
     STAFF_KINDS,
     STAGE_ORDER,
     _borrowed_in,
+    anonymous_borrowed,
+    borrower_sql,
     enrolled_readers,
     enrolled_students,
     loans_in,
@@ -39,6 +43,15 @@ def reader_figures(period: Period) -> dict:
             staff_carded_borrowed=Count("id", filter=staff & Q(carded=True, borrowed=True)),
         )
     )
+    # Borrowers whose loans were anonymised are no longer found from the reader: add them back.
+    for b in anonymous_borrowed(period):
+        if not b["enrolled"]:
+            continue
+        if b["kind"] == ReaderKind.STUDENT:
+            row["students_borrowed"] += 1
+            row["students_carded_borrowed"] += b["carded"]
+        elif b["kind"] in STAFF_KINDS:
+            row["staff_carded_borrowed"] += b["carded"]
     row["student_card_rate"] = share(row["students_carded"], row["students"])
     row["staff_card_rate"] = share(row["staff_carded"], row["staff"])
     row.update(
@@ -64,7 +77,11 @@ def class_enrolment(period: Period) -> dict[int, dict]:
         )
         .order_by()
     )
-    return {r["school_class"]: r for r in rows}
+    by_class = {r["school_class"]: r for r in rows}
+    for b in anonymous_borrowed(period):  # anonymised borrowers borrowed, though no loan names them
+        if b["enrolled"] and b["kind"] == ReaderKind.STUDENT and b["school_class"] in by_class:
+            by_class[b["school_class"]]["no_loan"] -= 1
+    return by_class
 
 
 def top_readers(period: Period, limit: int = 10) -> list[dict]:
@@ -74,34 +91,43 @@ def top_readers(period: Period, limit: int = 10) -> list[dict]:
     """
     ranked = list(
         student_loans_in(period)
-        .values("reader")
+        .values(borrower=BORROWER)
         .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
         .filter(rank__lte=limit)
-        .order_by("rank", "reader")[: limit * 3 + 1]
+        .order_by("rank", "borrower")[: limit * 3 + 1]
     )
-    readers = _reader_labels([r["reader"] for r in ranked])
+    readers = _reader_labels([r["borrower"] for r in ranked])
     stars = [
         _star(
             {
                 "rank": r["rank"],
-                "reader": r["reader"],
+                "reader": r["borrower"],
                 "loans": r["loans"],
-                **{f"reader__{k}": v for k, v in readers[r["reader"]].items()},
+                **{f"reader__{k}": v for k, v in readers[r["borrower"]].items()},
             },
             period,
         )
         for r in ranked
     ]
-    stars.sort(key=lambda s: (s["rank"], s["student_number"] or "", s["reader_id"]))
+    stars.sort(key=lambda s: (s["rank"], s["student_number"] or "", s["reader_id"] or 0))
     # Ties share a rank; a long tie on the last place is cut at three times the limit.
     return stars[: limit * 3]
 
 
 def _reader_labels(ids: list[int]) -> dict[int, dict]:
-    rows = Reader.objects.filter(pk__in=ids).values(
+    """Name, 学号 and class per borrower id; an anonymised borrower (negative id) is shown without a
+    name, in the class they were in."""
+    rows = Reader.objects.filter(pk__in=[i for i in ids if i > 0]).values(
         "pk", "name", "student_number", "school_class__stage", "school_class__entry_year", "school_class__number"
     )
-    return {r.pop("pk"): r for r in rows}
+    labels = {r.pop("pk"): r for r in rows}
+    negative = [i for i in ids if i < 0]
+    anonymous = AnonymousBorrower.objects.filter(pk__in=negative).values(
+        "pk", "school_class__stage", "school_class__entry_year", "school_class__number"
+    )
+    for r in anonymous if negative else []:
+        labels[r.pop("pk")] = {"name": _("（已匿名）"), "student_number": None, **r}
+    return labels
 
 
 def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
@@ -112,16 +138,16 @@ def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
     start, end = period.bounds()
     sql = """
         SELECT stage, grade, reader_id, loans, rank FROM (
-            SELECT sc.stage AS stage, l.grade AS grade, l.reader_id AS reader_id, COUNT(*) AS loans,
+            SELECT sc.stage AS stage, l.grade AS grade, {borrower} AS reader_id, COUNT(*) AS loans,
                    RANK() OVER (PARTITION BY sc.stage, l.grade ORDER BY COUNT(*) DESC) AS rank
             FROM circulation_loan l
             JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
             WHERE l.checked_out_at >= %s AND l.checked_out_at < %s
               AND l.reader_kind = %s AND NOT l.is_collective AND l.grade IS NOT NULL
-            GROUP BY sc.stage, l.grade, l.reader_id
+            GROUP BY sc.stage, l.grade, {borrower}
         ) ranked
         WHERE rank <= %s
-    """
+    """.format(borrower=borrower_sql("l"))
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, ReaderKind.STUDENT.value, limit])
         ranked = cursor.fetchall()
@@ -169,7 +195,7 @@ def _star(r: dict, period: Period) -> dict:
     )
     return {
         "rank": r["rank"],
-        "reader_id": r["reader"],
+        "reader_id": r["reader"] if r["reader"] > 0 else None,  # None: anonymised, no page to link
         "name": r["reader__name"],
         "student_number": r["reader__student_number"],
         "class_name": klass,

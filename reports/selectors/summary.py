@@ -7,11 +7,21 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from circulation.models import Loan
+from circulation.models import Loan, ReaderKind
 from library.models import School
 from reports.models import ReportSettings
 from reports.periods import Period
-from reports.selectors.base import STAFF_LOAN, STUDENT_LOAN, _visit_key, enrolled_students, loans_in, ratio, share
+from reports.selectors.base import (
+    BORROWER,
+    STAFF_LOAN,
+    STUDENT_LOAN,
+    _visit_key,
+    anonymous_borrowed,
+    enrolled_students,
+    loans_in,
+    ratio,
+    share,
+)
 from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
 from reports.selectors.classes import class_and_grade_rows, class_gap
 from reports.selectors.collection import collection_figures, holdings, students_by_stage
@@ -84,19 +94,24 @@ def comparison_figures(period: Period) -> dict:
     start, end = period.bounds()
     # DISTINCT: one entry per reader, so the hashed IN set stays small for a whole school year.
     borrowers = (
-        Loan.objects.filter(checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False)
+        Loan.objects.filter(
+            checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False, reader_id__isnull=False
+        )
         .values("reader_id")
         .distinct()
     )
     readers = enrolled_students(period.end).aggregate(
         students=Count("id"), students_borrowed=Count("id", filter=Q(pk__in=borrowers))
     )
+    readers["students_borrowed"] += sum(
+        1 for b in anonymous_borrowed(period) if b["enrolled"] and b["kind"] == ReaderKind.STUDENT
+    )
     circ = loans_in(period).aggregate(
         loans=Count("id"),
         student_loans=Count("id", filter=STUDENT_LOAN),
         staff_loans=Count("id", filter=STAFF_LOAN),
         visits=Count(_visit_key(), distinct=True),
-        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
+        student_borrowers=Count(BORROWER, distinct=True, filter=STUDENT_LOAN),
         copies_lent=Count("copy", distinct=True),
     )
     returns = (
