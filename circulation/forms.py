@@ -101,6 +101,7 @@ class SettingsForm(_Crispy, forms.ModelForm):
             "severe_damage_percent",
             "soiled_percent",
             "minor_damage_percent",
+            "desk_idle_minutes",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("desk/", desk.desk, name="desk"),
     path("desk/scan/", desk.scan, name="desk_scan"),
     path("desk/reader/<int:pk>/", desk.reader_panel, name="desk_reader"),
+    path("desk/reader/<int:pk>/select/", desk.reader_select, name="desk_reader_select"),
     path("desk/renew/<int:pk>/", desk.renew, name="desk_renew"),
     path("desk/compensation/", desk.compensation, name="desk_compensation"),
     path("holds/", holds.holds, name="holds"),
