@@ -44,6 +44,7 @@ urlpatterns = [
     path("session/", session.session_start, name="session_start"),
     path("session/<str:token>/", session.session, name="session"),
     path("session/<str:token>/scan/", session.session_scan, name="session_scan"),
+    path("session/<str:token>/pick/<int:pk>/", session.session_pick, name="session_pick"),
     path("session/<str:token>/summary/", session.session_summary, name="session_summary"),
     path("collective/", manage.collective, name="collective"),
     path("policies/", manage.policies, name="policies"),

@@ -141,5 +141,38 @@
       ? event.detail.target.querySelector("input[type=radio]:checked, input, select") : null;
     if (first) { first.focus(); } else if (code) { code.focus(); }
   });
+  // 班级借阅: the class list is a grid of names. From the scanner field ↓ enters it; arrow keys
+  // move between names (↑/↓ to the nearest name in the row above/below); Enter picks the pupil.
+  var grid = document.getElementById("class-grid");
+  if (grid) {
+    grid.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(grid.querySelectorAll("button"));
+      var i = buttons.indexOf(document.activeElement);
+      if (i < 0) { return; }
+      var next = null;
+      if (event.key === "ArrowRight") { next = Math.min(i + 1, buttons.length - 1); }
+      if (event.key === "ArrowLeft") { next = Math.max(i - 1, 0); }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        var dir = event.key === "ArrowDown" ? 1 : -1;
+        var top = buttons[i].offsetTop;
+        var left = buttons[i].offsetLeft;
+        for (var j = i + dir; j >= 0 && j < buttons.length; j += dir) {
+          if (buttons[j].offsetTop !== top && (dir > 0 ? buttons[j].offsetLeft >= left : buttons[j].offsetLeft <= left)) {
+            next = j;
+            break;
+          }
+        }
+        if (next === null) { next = dir > 0 ? buttons.length - 1 : 0; }
+      }
+      if (next !== null) { event.preventDefault(); buttons[next].focus(); }
+    });
+    if (code) {
+      code.addEventListener("keydown", function (event) {
+        var first = grid.querySelector("button");
+        if (event.key === "ArrowDown" && first && !code.value) { event.preventDefault(); first.focus(); }
+      });
+    }
+  }
+
   if (mode) { setMode(mode.value, false); }
 })();
