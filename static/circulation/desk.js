@@ -106,7 +106,9 @@
   // Empty the field as soon as its value is in the request, not when the answer arrives: a scanner
   // may already be typing the next barcode then, and clearing would eat it.
   document.body.addEventListener("htmx:configRequest", function (event) {
-    if (!(code && event.detail.elt && event.detail.elt.contains(code))) { return; }
+    // Only the scan form's own requests (htmx.ajax calls come from <body>, which contains it too).
+    var elt = event.detail.elt;
+    if (!(code && elt && elt.tagName === "FORM" && elt.contains(code))) { return; }
     // A stray Enter on the empty field does nothing at all.
     var params = event.detail.parameters;
     var value = (params.get ? params.get("code") : params.code) || "";
