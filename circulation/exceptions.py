@@ -80,3 +80,15 @@ class RolloverError(CirculationError):
 
 class NotPermitted(CirculationError):
     default_message = _("您没有权限执行此操作")
+
+
+class NeedsConfirmation(CirculationError):
+    """The loan is allowed, but the librarian should look first (the same title already on loan to
+    the reader, a book above the pupil's reading level, a reference copy). Lending it anyway is an
+    override: the caller passes confirm=True and the checkout's log row says what was confirmed."""
+
+    default_message = _("请确认后再借出")
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = [str(w) for w in warnings]
+        super().__init__("；".join(self.warnings))

@@ -103,6 +103,7 @@ class SettingsForm(_Crispy, forms.ModelForm):
             "minor_damage_percent",
             "history_rule",
             "history_years",
+            "desk_idle_minutes",
         ]
 
     def __init__(self, *args, **kwargs):

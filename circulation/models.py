@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -250,6 +250,11 @@ class CirculationSettings(models.Model):
     severe_damage_percent = models.PositiveSmallIntegerField(_("严重破损赔偿比例（%）"), default=100)
     soiled_percent = models.PositiveSmallIntegerField(_("污损赔偿比例（%）"), default=50)
     minor_damage_percent = models.PositiveSmallIntegerField(_("轻微破损赔偿比例（%）"), default=20)
+    # After this many idle minutes the desk forgets its reader, so the next pupil never borrows on
+    # the previous one's card.
+    desk_idle_minutes = models.PositiveSmallIntegerField(
+        _("流通台无操作自动清除读者（分钟）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     # The day expired holds were last handled (services.holds_expire_daily): once a day, by itself.
     holds_checked_on = models.DateField(_("过期预约处理日期"), null=True, blank=True, editable=False)
 

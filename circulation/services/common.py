@@ -161,12 +161,17 @@ def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader |
     return _with_state(reader, reader) if reader is not None else None
 
 
-def reader_blocks(reader, policy: LoanPolicy | None) -> list[str]:
-    """Why this reader may not borrow now (empty when they may). Needs reader_state()."""
+def reader_blocks(reader, policy: LoanPolicy | None, *, card_required: bool = True) -> list[str]:
+    """Why this reader may not borrow now (empty when they may). Needs reader_state().
+
+    card_required=False (the class borrowing session, where the pupil is picked from the class list
+    in front of their teacher) lets a pupil who never had a card borrow; a card reported lost still
+    blocks, since somebody else may be using it.
+    """
     blocks = []
     if not reader.is_active:
         blocks.append(_("读者已离校或停用"))
-    if not reader.has_valid_card:
+    if not reader.has_valid_card and (card_required or reader.has_lost_card):
         blocks.append(_("借书证已挂失，不能借书") if reader.has_lost_card else _("没有有效的借书证"))
     if policy is not None:
         if reader.n_overdue and policy.overdue_blocks:
@@ -178,16 +183,29 @@ def reader_blocks(reader, policy: LoanPolicy | None) -> list[str]:
     return blocks
 
 
-def _lock_copy(barcode: str) -> Copy:
+def _lock_copy(barcode: str, *, reader_id: int | None = None) -> Copy:
+    """The copy, locked, with its record and location. With `reader_id`, also `reader_has_title`:
+    whether that reader has another copy of the same title on loan (read in the same statement, so
+    the checkout's warning costs no query)."""
     barcode = (barcode or "").strip()
-    try:
-        return (
-            Copy.objects.select_for_update(of=("self",))
-            .select_related("record", "location")
-            # The record's search columns are wide and never needed at the desk.
-            .defer("record__search_text", "record__search_document")
-            .get(barcode=barcode)
+    qs = (
+        Copy.objects.select_for_update(of=("self",))
+        .select_related("record", "location")
+        # The record's search columns are wide and never needed at the desk.
+        .defer("record__search_text", "record__search_document")
+    )
+    if reader_id is not None:
+        loan, copy = Loan._meta.db_table, Copy._meta.db_table
+        qs = qs.annotate(
+            reader_has_title=RawSQL(
+                f"EXISTS (SELECT 1 FROM {loan} l JOIN {copy} c ON c.id = l.copy_id WHERE l.reader_id = %s"
+                f" AND l.returned_at IS NULL AND c.record_id = {copy}.record_id)",
+                [reader_id],
+                output_field=BooleanField(),
+            )
         )
+    try:
+        return qs.get(barcode=barcode)
     except Copy.DoesNotExist:
         raise exc.UnknownBarcode(_("条码“%(code)s”不存在，请检查是否扫错。") % {"code": barcode}) from None
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Copy, CopyStatus
+from catalog.models import Copy, CopyStatus, ReaderLevel
 from catalog.status import copy_change_status
 from circulation import exceptions as exc
 from circulation.calendar_rules import due_date_for, term_on
@@ -65,12 +65,60 @@ def _copy_refusal(copy: Copy, reader: Reader, by, hold: Hold | None) -> exc.Circ
         return exc.CopyNotAvailable(_("《%(title)s》正在修补中，不能借出。") % {"title": copy.record.title})
     if status in (CopyStatus.WITHDRAWN, CopyStatus.LOST) or copy.withdrawn_on:
         return exc.CopyNotAvailable(_("《%(title)s》已注销（剔除或遗失），不能借出。") % {"title": copy.record.title})
-    if not copy.location.is_lendable:
+    if not copy.location.is_lendable and not _may_lend_reference(by):
         return exc.CopyNotAvailable(
             _("《%(title)s》属于“%(loc)s”，只供阅览，不外借。")
             % {"title": copy.record.title, "loc": copy.location.name}
         )
     return None
+
+
+def _may_lend_reference(by) -> bool:
+    """Only a librarian (manage_circulation) may lend a 参考/阅览 copy, after confirming it."""
+    return by is not None and getattr(by, "is_authenticated", False) and by.has_perm("library.manage_circulation")
+
+
+# The lowest school grade (1–12: 小学 1–6, 初中 7–9, 高中 10–12) each 适读对象 is written for;
+# 教师用书 is above every pupil.
+LEVEL_MIN_GRADE = {
+    ReaderLevel.LOWER: 1,
+    ReaderLevel.MIDDLE: 3,
+    ReaderLevel.UPPER: 5,
+    ReaderLevel.JUNIOR: 7,
+    ReaderLevel.SENIOR: 10,
+    ReaderLevel.TEACHER: 13,
+}
+STAGE_GRADE_OFFSET = {"primary": 0, "junior": 6, "senior": 9}
+
+
+def school_grade(school_class: SchoolClass | None, day: date) -> int | None:
+    """A class's grade counted over the whole school (初一 = 7, 高一 = 10), or None."""
+    if school_class is None:
+        return None
+    return STAGE_GRADE_OFFSET.get(school_class.stage, 0) + school_class.grade_on(day)
+
+
+def checkout_warnings(copy: Copy, reader: Reader, today: date) -> list[str]:
+    """What the librarian should see before lending (each may be confirmed and lent anyway): the
+    same title already on loan to this reader, a book above a pupil's reading level, a reference
+    copy. Needs a copy read by _lock_copy(reader_id=...)."""
+    warnings = []
+    title = copy.record.title
+    # A class book corner borrows class sets on purpose.
+    if getattr(copy, "reader_has_title", False) and reader.kind != ReaderKind.COLLECTIVE:
+        warnings.append(_("%(name)s 已借有一本《%(title)s》") % {"name": reader.name, "title": title})
+    level = copy.record.reader_level
+    grade = school_grade(reader.school_class, today) if reader.kind == ReaderKind.STUDENT else None
+    if level in LEVEL_MIN_GRADE and grade is not None and LEVEL_MIN_GRADE[level] > grade:
+        warnings.append(
+            _("《%(title)s》适读对象为“%(level)s”，高于读者的年级（%(class)s）")
+            % {"title": title, "level": ReaderLevel(level).label, "class": reader.school_class.name_on(today)}
+        )
+    if not copy.location.is_lendable:
+        warnings.append(
+            _("《%(title)s》属于“%(loc)s”（参考/阅览，一般不外借）") % {"title": title, "loc": copy.location.name}
+        )
+    return warnings
 
 
 # --- checkout / return / renew ---------------------------------------------------------------
@@ -86,8 +134,14 @@ def loan_checkout(
     allow_vacation: bool = False,
     collective: bool = False,
     due_date: date | None = None,
+    confirm: bool = False,
+    card_required: bool = True,
 ) -> Loan:
     """Lend one copy to a reader (a Reader or its id). Refusals raise and are logged as 拒借 events.
+
+    Warnings (checkout_warnings) raise NeedsConfirmation, which is not a refusal and is not logged;
+    with confirm=True the loan is made and its checkout log row lists what was confirmed.
+    card_required=False: see reader_blocks (the class borrowing session).
 
     The loan comes back with `loan.reader` holding the reader's state as it was checked under the
     lock (see reader_state) and `loan.policy` the loan policy applied, so the desk can show the
@@ -105,7 +159,11 @@ def loan_checkout(
             allow_vacation=allow_vacation,
             collective=collective,
             due_date=due_date,
+            confirm=confirm,
+            card_required=card_required,
         )
+    except exc.NeedsConfirmation:
+        raise
     except exc.UnknownReader:
         log_refusal(error=exc.UnknownReader(), copy_barcode=copy_barcode, by=by, now=now, desk=desk)
         raise
@@ -114,7 +172,9 @@ def loan_checkout(
         raise
 
 
-def _checkout(*, reader_id, copy_barcode, by, now, desk, allow_vacation, collective, due_date) -> Loan:
+def _checkout(
+    *, reader_id, copy_barcode, by, now, desk, allow_vacation, collective, due_date, confirm, card_required
+) -> Loan:
     today = timezone.localdate(now)
     try:
         with transaction.atomic():
@@ -122,19 +182,22 @@ def _checkout(*, reader_id, copy_barcode, by, now, desk, allow_vacation, collect
             if reader is None:
                 raise exc.UnknownReader()
             policy = policy_for(reader, today)
-            blocks = reader_blocks(reader, policy)
+            blocks = reader_blocks(reader, policy, card_required=card_required)
             if blocks:
                 error_class = exc.LoanLimitReached if reader.n_open >= policy.max_items else exc.ReaderBlocked
-                if not reader.has_valid_card:
+                if not reader.has_valid_card and (card_required or reader.has_lost_card):
                     error_class = exc.CardProblem
                 raise error_class(_("%(name)s 不能借书：%(why)s。") % {"name": reader.name, "why": "；".join(blocks)})
-            copy = _lock_copy(copy_barcode)
+            copy = _lock_copy(copy_barcode, reader_id=reader_id)
             hold = None
             if copy.status == CopyStatus.ON_HOLD:
                 hold = Hold.objects.select_for_update().filter(copy=copy, status=Hold.Status.READY).first()
             refusal = _copy_refusal(copy, reader, by, hold)
             if refusal:
                 raise refusal
+            warnings = checkout_warnings(copy, reader, today)
+            if warnings and not confirm:
+                raise exc.NeedsConfirmation(warnings)
             if due_date is None:
                 due_date = due_date_for(today, policy.loan_days, allow_vacation=allow_vacation)
             school_class = reader.school_class
@@ -171,7 +234,10 @@ def _checkout(*, reader_id, copy_barcode, by, now, desk, allow_vacation, collect
                     hold = None
             if hold is not None:
                 Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=now)
-            _log(Action.CHECKOUT, at=now, by=_user(by), desk=desk, reader=reader, copy=copy, loan=loan)
+            confirmed = _("已确认：%(what)s") % {"what": "；".join(warnings)} if warnings else ""
+            _log(
+                Action.CHECKOUT, at=now, by=_user(by), desk=desk, reader=reader, copy=copy, loan=loan, detail=confirmed
+            )
             loan.copy = copy
             loan.policy = policy
             return loan
@@ -351,6 +417,8 @@ def class_collective_checkout(
                             allow_vacation=False,
                             collective=True,
                             due_date=term.end,
+                            confirm=False,
+                            card_required=True,
                         )
                     )
             except exc.CirculationError as error:

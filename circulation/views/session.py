@@ -4,7 +4,8 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
-from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, SchoolClass
+from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
 from circulation.views.common import active_class_choices, active_class_from_post
 
 
@@ -45,6 +46,25 @@ def session_start(request):
     return render(request, "circulation/session_start.html", {"classes": active_class_choices(today)})
 
 
+def _pupils(school_class):
+    """The class list for the name grid: active pupils by 学号, each with `has_card`."""
+    return list(
+        Reader.objects.filter(school_class=school_class, kind=ReaderKind.STUDENT, is_active=True)
+        .annotate(has_card=Exists(LibraryCard.objects.filter(reader=OuterRef("pk"), status=LibraryCard.Status.VALID)))
+        .order_by("student_number", "name")
+    )
+
+
+def _current(request, token) -> int | None:
+    return request.session.get("class_session_readers", {}).get(token)
+
+
+def _set_current(request, token, reader_id: int) -> None:
+    readers = request.session.get("class_session_readers", {})
+    readers[token] = reader_id
+    request.session["class_session_readers"] = readers
+
+
 @login_required
 @permission_required("library.use_desk", raise_exception=True)
 def session(request, token):
@@ -54,11 +74,11 @@ def session(request, token):
     return render(
         request,
         "circulation/session.html",
-        {"school_class": school_class, "token": token, "count": count},
+        {"school_class": school_class, "token": token, "count": count, "pupils": _pupils(school_class)},
     )
 
 
-def _reply(request, *, tone, message, reader=None, count=0, school_class=None):
+def _reply(request, *, tone, message, reader=None, count=0, school_class=None, confirm=""):
     return render(
         request,
         "circulation/_session_response.html",
@@ -68,25 +88,49 @@ def _reply(request, *, tone, message, reader=None, count=0, school_class=None):
             "reader": reader,
             "count": count,
             "school_class": school_class,
+            "confirm": confirm,
             "now": timezone.localtime(),
         },
     )
+
+
+def _pick(request, token, school_class, reader, count):
+    """Make `reader` the pupil who borrows now (picked from the grid, by 学号 or by card)."""
+    _set_current(request, token, reader.pk)
+    tone, message = "ok", _("读者：%(name)s，请扫描图书") % {"name": reader.name}
+    if reader.school_class_id != school_class.pk:
+        tone, message = "warn", _("注意：%(name)s 不是本班学生") % {"name": reader.name}
+    return _reply(request, tone=tone, message=message, reader=reader, count=count)
+
+
+@login_required
+@permission_required("library.use_desk", raise_exception=True)
+@require_POST
+def session_pick(request, token, pk):
+    """A pupil picked from the class list (no card needed: many grade 1–2 pupils have none)."""
+    school_class = _session_class(request, token)
+    reader = get_object_or_404(Reader, pk=pk, school_class=school_class, is_active=True)
+    count = Loan.objects.filter(desk=_desk_key(school_class.pk, token)).count()
+    return _pick(request, token, school_class, reader, count)
 
 
 @login_required
 @permission_required("library.use_desk", raise_exception=True)
 @require_POST
 def session_scan(request, token):
+    """A card or a 学号 picks the pupil; a book barcode lends it to the pupil picked last."""
     school_class = _session_class(request, token)
     key = _desk_key(school_class.pk, token)
     code = request.POST.get("code", "").strip()
+    if not code:
+        return HttpResponse(status=204)  # a stray Enter: nothing happens
     reader_id = request.POST.get("reader", "")
     reader = Reader.objects.filter(pk=int(reader_id)).first() if reader_id.isdigit() else None
 
     def count():
         return Loan.objects.filter(desk=key).count()
 
-    card = selectors.card_by_number(code) if code else None
+    card = selectors.card_by_number(code)
     if card is not None:
         if card.status != LibraryCard.Status.VALID:
             return _reply(
@@ -95,17 +139,42 @@ def session_scan(request, token):
                 message=_("借书证 %(n)s 已%(s)s。") % {"n": card.number, "s": card.get_status_display()},
                 count=count(),
             )
-        tone, message = "ok", _("读者：%(name)s，请扫描图书") % {"name": card.reader.name}
-        if card.reader.school_class_id != school_class.pk:
-            tone, message = "warn", _("注意：%(name)s 不是本班学生") % {"name": card.reader.name}
-        return _reply(request, tone=tone, message=message, reader=card.reader, count=count())
-    if code and Copy.objects.filter(barcode=code).exists():
+        return _pick(request, token, school_class, card.reader, count())
+    if Copy.objects.filter(barcode=code).exists():
         if reader is None:
-            return _reply(request, tone="error", message=_("请先扫描学生的借书证。"), count=count())
+            return _reply(
+                request, tone="error", message=_("请先选择学生（点名单、输入学号或扫描借书证）。"), count=count()
+            )
+        if _current(request, token) != reader.pk:
+            return _reply(
+                request,
+                tone="error",
+                message=_("当前学生已变更，请重新选择学生。未借出 %(code)s。") % {"code": code},
+                count=count(),
+            )
         try:
-            loan = services.loan_checkout(reader=reader, copy_barcode=code, by=request.user, desk=key)
+            loan = services.loan_checkout(
+                reader=reader,
+                copy_barcode=code,
+                by=request.user,
+                desk=key,
+                card_required=False,
+                confirm=request.POST.get("confirm") == code,
+            )
+        except exc.NeedsConfirmation as error:
+            message = _("请确认 · %(name)s：%(why)s · 再扫一次这本书即借出。") % {
+                "name": reader.name,
+                "why": error.message,
+            }
+            return _reply(request, tone="warn", message=message, reader=reader, count=count(), confirm=code)
         except exc.CirculationError as error:
-            return _reply(request, tone="error", message=_("拒借：") + error.message, reader=reader, count=count())
+            return _reply(
+                request,
+                tone="error",
+                message=_("拒借 · %(name)s · %(code)s：") % {"name": reader.name, "code": code} + error.message,
+                reader=reader,
+                count=count(),
+            )
         return _reply(
             request,
             tone="ok",
@@ -113,10 +182,13 @@ def session_scan(request, token):
             reader=reader,
             count=count(),
         )
+    pupil = Reader.objects.filter(student_number=code, is_active=True).first()
+    if pupil is not None:
+        return _pick(request, token, school_class, pupil, count())
     return _reply(
         request,
         tone="error",
-        message=_("找不到借书证或图书“%(code)s”。") % {"code": code},
+        message=_("找不到借书证、学号或图书“%(code)s”。") % {"code": code},
         reader=reader,
         count=count(),
     )

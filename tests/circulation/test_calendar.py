@@ -77,3 +77,54 @@ def test_the_whole_calendar_is_read_in_one_query(term1, django_assert_num_querie
         assert due_date_for(date(2025, 11, 12), 14) == date(2025, 11, 27)
     with django_assert_num_queries(1):
         assert due_date_for(date(2025, 11, 15), 14) == date(2025, 11, 29)  # a Saturday made a working day
+
+
+# --- vacation loans (假期借阅) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def term2(term1):
+    # The winter holiday runs from 2026-01-21 to 2026-02-22; term 2 starts on Monday 2026-02-23.
+    return Term.objects.create(name="T2", school_year=2025, number=2, start=date(2026, 2, 23), end=date(2026, 7, 10))
+
+
+def test_a_vacation_loan_due_inside_the_holiday_falls_due_on_the_next_terms_first_day(term2):
+    # 2026-01-10 + 30 days = 2026-02-09, a Monday in the winter holiday: the library is closed.
+    assert due_date_for(date(2026, 1, 10), 30, allow_vacation=True) == date(2026, 2, 23)
+
+
+def test_a_vacation_loan_skips_closed_days_at_the_start_of_the_next_term(term2):
+    ClosedDay.objects.bulk_create([ClosedDay(day=date(2026, 2, 23)), ClosedDay(day=date(2026, 2, 24))])
+    # Not the closed Monday and Tuesday, not the weekend before: Wednesday 2026-02-25.
+    assert due_date_for(date(2026, 1, 10), 30, allow_vacation=True) == date(2026, 2, 25)
+
+
+def test_a_vacation_loan_due_after_the_holiday_keeps_its_date(term2):
+    # 2026-01-10 + 60 days = 2026-03-11 (Wed), already in term 2.
+    assert due_date_for(date(2026, 1, 10), 60, allow_vacation=True) == date(2026, 3, 11)
+
+
+def test_a_vacation_loan_due_in_term_is_unchanged(term2):
+    assert due_date_for(date(2025, 11, 12), 14, allow_vacation=True) == date(2025, 11, 26)
+
+
+def test_a_vacation_loan_without_a_next_term_still_avoids_closed_days(term1):
+    # No term 2 set up yet: the plain closed-day rule (2026-02-07 is a Saturday → Monday).
+    assert due_date_for(date(2026, 1, 10), 28, allow_vacation=True) == date(2026, 2, 9)
+
+
+def test_the_vacation_calendar_is_still_one_query(term2, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        due_date_for(date(2026, 1, 10), 30, allow_vacation=True)
+
+
+def test_a_vacation_loan_at_the_desk_falls_due_on_the_next_terms_first_day(term2, policies, student_reader):
+    from circulation import services
+    from tests.circulation.conftest import aware, make_copy
+
+    make_copy(barcode="V0000001")
+    loan = services.loan_checkout(
+        reader=student_reader, copy_barcode="V0000001", now=aware(date(2026, 1, 12)), allow_vacation=True
+    )
+    # Student policy: 14 days → 2026-01-26, inside the holiday.
+    assert loan.is_vacation and loan.due_date == date(2026, 2, 23)

@@ -14,10 +14,23 @@ pytestmark = pytest.mark.django_db
 SCAN = reverse("circulation:desk_scan")
 
 
-def scan(client, code, reader=None, mode="checkout"):
+def choose(client, reader):
+    """What a card scan leaves in the desk session: this reader is the current one (and seen)."""
+    session = client.session
+    session["desk_reader"] = reader.pk
+    session["desk_seen"] = [reader.pk]
+    session.save()
+
+
+def scan(client, code, reader=None, mode="checkout", *, choose_first=True):
+    """A scan as the desk page posts it. With a reader, the page shows that reader: since the
+    server now lends only to the desk session's current reader, the helper first makes them
+    current (as a card scan would) unless told not to (query-count tests do it beforehand)."""
     data = {"code": code, "mode": mode, "desk": "一号台"}
     if reader:
         data["reader"] = reader.pk
+        if choose_first:
+            choose(client, reader)
     return client.post(SCAN, data, HTTP_HX_REQUEST="true")
 
 
@@ -68,9 +81,17 @@ def test_unknown_code_says_so(client, setup):
     assert "找不到借书证、图书或读者“ZZZ”" in scan(client, "ZZZ").content.decode()
 
 
-def test_search_by_name_or_pinyin_selects_the_reader(client, setup):
+def test_search_by_name_or_pinyin_lists_the_reader_and_a_pick_selects_them(client, setup):
+    """Changed with the explicit reader context: even a single name match is only listed (it used
+    to become the reader at once); picking it from the list makes it the current reader."""
     client.force_login(setup["by"])
-    assert 'data-reader="%s"' % setup["reader"].pk in scan(client, "小明").content.decode()
+    body = scan(client, "小明").content.decode()
+    pick = reverse("circulation:desk_reader_select", args=[setup["reader"].pk])
+    assert pick in body and 'data-reader="%s"' % setup["reader"].pk not in body
+    assert client.session.get("desk_reader") is None
+    body = client.post(pick, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-reader="%s"' % setup["reader"].pk in body and "读者：张小明" in body
+    assert client.session["desk_reader"] == setup["reader"].pk
 
 
 def test_return_mode_shows_reader_overdue_days_and_hold(client, setup, teacher):
@@ -145,10 +166,10 @@ def test_checkout_query_count_is_pinned(client, setup, django_assert_num_queries
     client.force_login(setup["by"])
     scan(client, "A0000001", setup["reader"])  # warm the session and the user
     # session, user, permissions, what the code is; BEGIN, lock and read the reader (with the loan
-    # policies), lock the copy, the calendar, loan, copy status and its history, log, COMMIT; the
-    # panel's loans (no holds or compensation to read for this reader).
+    # policies), lock the copy (with "has this title already"), the calendar, loan, copy status and
+    # its history, log, COMMIT; the panel's loans (no holds or compensation to read for this reader).
     with django_assert_num_queries(15):
-        response = scan(client, "A0000003", setup["reader"])
+        response = scan(client, "A0000003", setup["reader"], choose_first=False)
     assert "已借出" in response.content.decode()
 
 
@@ -160,7 +181,7 @@ def test_return_query_count_is_pinned(client, setup, django_assert_num_queries, 
     # session, user, permissions; BEGIN, lock the copy, lock the loan (with its reader's state),
     # close it, log, the hold queue, copy status and its history, COMMIT; the panel's loans.
     with django_assert_num_queries(13):
-        response = scan(client, "A0000001", mode="return")
+        response = scan(client, "A0000001", mode="return", choose_first=False)
     assert "已还" in response.content.decode()
 
 
@@ -200,8 +221,20 @@ def test_the_panel_after_a_checkout_counts_the_new_loan(client, setup):
     assert body.count('data-testid="renew-') == 2
 
 
-def test_a_forged_reader_id_is_refused_without_a_half_made_loan(client, setup):
+def test_a_reader_id_that_is_not_the_desks_current_reader_lends_nothing(client, setup):
+    """A forged or stale reader id (another tab, an old page) is refused before any service runs."""
     client.force_login(setup["by"])
+    response = client.post(SCAN, {"code": "A0000001", "mode": "checkout", "reader": setup["reader"].pk})
+    body = response.content.decode()
+    assert response.status_code == 200 and "请重新扫描借书证" in body and 'data-tone="error"' in body
+    assert not Loan.objects.exists()
+
+
+def test_a_current_reader_deleted_meanwhile_is_refused_without_a_half_made_loan(client, setup):
+    client.force_login(setup["by"])
+    session = client.session
+    session["desk_reader"] = 999999
+    session.save()
     response = client.post(SCAN, {"code": "A0000001", "mode": "checkout", "reader": "999999"})
     body = response.content.decode()
     assert response.status_code == 200 and "读者不存在" in body

@@ -101,7 +101,10 @@ def test_head_teacher_sees_own_class_overdue_only(client, scene, school_class):
 
 def test_teacher_reserves_from_the_record_page_and_sees_it(client, setup, teacher):
     services.loan_checkout(reader=setup["reader"], copy_barcode="A0000001", by=setup["by"], now=setup["now"])
-    services.loan_checkout(reader=setup["reader"], copy_barcode="A0000002", by=setup["by"], now=setup["now"])
+    # A second copy of the same title: the librarian confirmed the warning.
+    services.loan_checkout(
+        reader=setup["reader"], copy_barcode="A0000002", by=setup["by"], now=setup["now"], confirm=True
+    )
     url = reverse("circulation:reserve", args=[setup["record"].pk])
     assert client.post(url).status_code == 302 and not Hold.objects.exists()  # anonymous → login
     client.force_login(teacher)

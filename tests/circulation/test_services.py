@@ -80,13 +80,17 @@ def test_checkout_refuses_when_card_is_lost(setup):
     assert "挂失" in info.value.message
 
 
-def test_checkout_refuses_copies_in_repair_withdrawn_or_reference_only(setup):
+def test_checkout_refuses_copies_in_repair_withdrawn_or_reference_only(setup, assistant):
     setup["c1"].status = CopyStatus.REPAIR
     setup["c1"].save()
     with pytest.raises(exc.CopyNotAvailable, match="修补"):
         checkout(setup, "A0000001")
     make_copy(setup["record"], "R0000001", lendable=False)
+    # A student assistant cannot lend a reference copy at all; a librarian is asked to confirm
+    # (see test_checkout_warnings.py), so this is no longer a plain refusal for them.
     with pytest.raises(exc.CopyNotAvailable, match="不外借"):
+        services.loan_checkout(reader=setup["reader"], copy_barcode="R0000001", by=assistant, now=setup["now"])
+    with pytest.raises(exc.NeedsConfirmation, match="参考/阅览"):
         checkout(setup, "R0000001")
 
 
@@ -132,7 +136,7 @@ def test_return_of_a_copy_not_on_loan_is_refused(setup):
 
 def test_returned_copy_goes_to_the_first_in_the_queue(setup, teacher, other_teacher):
     checkout(setup, "A0000001")
-    checkout(setup, "A0000002")
+    checkout(setup, "A0000002", confirm=True)  # the same title twice: confirmed
     first = services.hold_place(record=setup["record"], reader=teacher.reader, by=teacher, now=setup["now"])
     second = services.hold_place(
         record=setup["record"], reader=other_teacher.reader, by=other_teacher, now=setup["now"] + timedelta(minutes=1)
