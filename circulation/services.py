@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Copy, CopyStatus, Record
 from catalog.status import copy_change_status, copy_write_off
+from circulation import barcode_space
 from circulation import exceptions as exc
 from circulation.calendar_rules import due_date_for, hold_expiry, term_on
 from circulation.models import (
@@ -657,7 +658,7 @@ def card_issue(*, reader: Reader, by=None, now: datetime | None = None, number: 
             raise exc.CardError(_("读者已停用，不能办证。"))
         if reader.cards.filter(status=LibraryCard.Status.VALID).exists():
             raise exc.CardError(_("%(name)s 已有有效借书证。") % {"name": reader.name})
-        number = (number or "").strip() or _new_card_number(reader)
+        number = barcode_space.card_number_for(reader, number)
         if LibraryCard.objects.filter(number=number).exists():
             raise exc.CardError(_("证号“%(n)s”已被使用。") % {"n": number})
         card = LibraryCard.objects.create(reader=reader, number=number, issued_at=now, issued_by=_user(by))
