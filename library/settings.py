@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "library.apps.AxesConfig",  # django-axes, with a Chinese name in the back office
     "library",
     "catalog",
     "circulation",
