@@ -29,6 +29,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+PG_LIB = Path("/usr/lib/postgresql")  # Debian: one bin/ folder per installed major version
 PREFIX = "library-"
 SAFETY_PREFIX = "before-restore-"
 NAME_RE = re.compile(r"^(library|before-restore)-(\d{8}-\d{6})(?:-(\d+))?\.dump$")
@@ -101,7 +102,7 @@ def client_program(name: str, server: int) -> Path:
     the server's own version is preferred: Debian installs each version in
     /usr/lib/postgresql/<major>/bin (as scripts/pg.sh finds them); PATH comes next. An older
     client is refused, a newer one is accepted."""
-    candidates = [Path(p) / name for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"))]
+    candidates = [Path(p) / name for p in sorted(PG_LIB.glob("*/bin"))]
     on_path = shutil.which(name)
     if on_path:
         candidates.append(Path(on_path))

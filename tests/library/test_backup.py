@@ -194,3 +194,30 @@ def test_a_forced_restore_replaces_the_data_and_keeps_a_copy_of_it(tmp_path, set
     assert list(backups.glob("before-restore-*.dump"))
     with psycopg.connect(**_admin_conninfo(fresh_database)) as restored:
         assert _row_counts(restored) == _row_counts(connection)
+
+
+def _fake_program(folder: Path, name: str, version: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / name
+    program.write_text(f"#!/bin/sh\necho '{name} (PostgreSQL) {version}'\n")
+    program.chmod(0o755)
+
+
+def test_the_client_of_the_server_version_is_chosen(tmp_path, monkeypatch):
+    from library import backup
+
+    for major in ("14", "15", "16"):
+        _fake_program(tmp_path / "lib" / major / "bin", "pg_dump", f"{major}.3")
+    monkeypatch.setattr(backup, "PG_LIB", tmp_path / "lib")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert backup.client_program("pg_dump", 15) == tmp_path / "lib" / "15" / "bin" / "pg_dump"
+
+
+def test_a_client_older_than_the_server_is_refused(tmp_path, monkeypatch):
+    from library import backup
+
+    _fake_program(tmp_path / "path", "pg_dump", "14.9")
+    monkeypatch.setattr(backup, "PG_LIB", tmp_path / "none")
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    with pytest.raises(backup.BackupError, match="低于数据库服务器的版本"):
+        backup.client_program("pg_dump", 15)
