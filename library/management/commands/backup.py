@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from library import backup
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         directory = backup.backup_dir(opts["dir"])
         try:
             made = backup.make_backup(directory, media=not opts["no_media"])
-        except (backup.BackupError, OSError) as error:
+        except (backup.BackupError, OSError, DatabaseError) as error:
             raise CommandError(_("备份失败：%(error)s") % {"error": error}) from error
         self.stdout.write(
             _("已备份数据库 %(db)s → %(file)s（%(size)s）")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from library import backup
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(_("找不到备份文件 %(file)s。") % {"file": dump})
         try:
             self._restore(dump.resolve(), directory, opts)
-        except (backup.BackupError, OSError) as error:
+        except (backup.BackupError, OSError, DatabaseError) as error:
             raise CommandError(str(error)) from error
 
     def _list(self, directory):
