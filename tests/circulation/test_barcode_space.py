@@ -82,3 +82,44 @@ def test_the_import_preview_flags_a_barcode_that_is_a_card_number(setup):
         rows, kind="excel", filename="f.xlsx", content=b"x", default_location=setup["c1"].location
     )
     assert any("借书证" in p for p in checked.rows[0].problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_card_and_a_copy_taking_the_same_code_at_once_cannot_both_win():
+    import threading
+    import time
+
+    from django.db import connection
+
+    reader = make_reader("王老师", kind="teacher", card=False)
+    template = make_copy(barcode="A0000100")
+    card_written, results = threading.Event(), {}
+
+    def issue_card():
+        try:
+            with transaction.atomic():
+                LibraryCard.objects.create(reader=reader, number="X0000001", issued_at=timezone.now())
+                card_written.set()
+                time.sleep(0.5)  # the copy's insert runs now, before this commits
+            results["card"] = "ok"
+        finally:
+            connection.close()
+
+    def add_copy():
+        card_written.wait(5)
+        try:
+            with transaction.atomic():
+                make_copy(template.record, "X0000001")
+            results["copy"] = "ok"
+        except IntegrityError:
+            results["copy"] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue_card), threading.Thread(target=add_copy)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    # Without the trigger's lock the copy's check would not see the uncommitted card: both would win.
+    assert results == {"card": "ok", "copy": "refused"}
