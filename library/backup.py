@@ -289,6 +289,15 @@ def public_table_count() -> int:
         return cursor.fetchone()[0]
 
 
+def archive_table_count(dump: Path) -> int:
+    """Read the dump's table of contents (pg_restore --list): how many tables it holds data for."""
+    pg_restore = client_program("pg_restore", server_major())
+    result = subprocess.run([pg_restore, "--list", str(dump)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BackupError(_("备份文件无法读取：%(error)s") % {"error": result.stderr.strip()})
+    return sum(1 for line in result.stdout.splitlines() if " TABLE DATA " in line)
+
+
 def restore_backup(dump: Path) -> None:
     """Replace the configured database's public schema by the dump, in one transaction.
 

@@ -150,6 +150,26 @@ def test_restore_refuses_a_file_without_checksum(tmp_path):
 
 
 @pytest.mark.django_db
+def test_restore_checks_the_media_archive_before_touching_the_database(tmp_path):
+    dump = _fake_backup(tmp_path, "library-20261101-020000.dump")
+    _fake_backup(tmp_path, "library-20261101-020000-media.tar.gz")
+    (tmp_path / "library-20261101-020000-media.tar.gz").write_bytes(b"damaged")
+    with pytest.raises(CommandError, match="media.tar.gz 的 SHA-256 校验不符"):
+        call_command("restore", str(dump), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reads_the_backup_and_changes_nothing(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "no-media"
+    call_command("backup", dir=str(tmp_path), stdout=StringIO())
+    dump = next(tmp_path.glob("library-*.dump"))
+    out = StringIO()
+    call_command("restore", dump.name, dir=str(tmp_path), dry_run=True, stdout=out)
+    assert "试运行" in out.getvalue() and "没有做任何改动" in out.getvalue()
+    assert not list(tmp_path.glob("before-restore-*"))
+
+
+@pytest.mark.django_db
 def test_backup_keeps_the_newest_n_private_files(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "no-media"
     backups = tmp_path / "backups"

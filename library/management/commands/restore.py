@@ -20,6 +20,7 @@ class Command(BaseCommand):
             help=_("数据库已有数据时仍然恢复：先把现有数据备份一份，再整体替换"),
         )
         parser.add_argument("--no-media", action="store_true", help=_("不恢复上传的文件"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只检查备份文件和目标数据库，不做任何改动"))
 
     def handle(self, *args, **opts):
         directory = backup.backup_dir(opts["dir"])
@@ -51,8 +52,12 @@ class Command(BaseCommand):
             )
 
     def _restore(self, dump, directory, opts):
-        backup.verify_checksum(dump)
-        self.stdout.write(_("校验通过：%(file)s") % {"file": dump.name})
+        archive = backup.Backup(dump).media
+        with_media = archive.exists() and not opts["no_media"]
+        # Every check before the first change: a bad media archive must not stop a half-done restore.
+        for path in [dump, archive] if with_media else [dump]:
+            backup.verify_checksum(path)
+            self.stdout.write(_("校验通过：%(file)s") % {"file": path.name})
         target = backup.database_label()
         existing = backup.school_data_counts()
         if existing:
@@ -65,13 +70,19 @@ class Command(BaseCommand):
                     )
                     % {"db": target, "summary": summary}
                 )
+        if opts["dry_run"]:
+            tables = backup.archive_table_count(dump)
+            self.stdout.write(
+                _("试运行：备份可以读取（%(n)s 张表），可以恢复到数据库 %(db)s；没有做任何改动。")
+                % {"n": tables, "db": target}
+            )
+            return
+        if existing:
             safety = backup.make_backup(directory, prefix=backup.SAFETY_PREFIX, media=False)
             self.stdout.write(_("已先把现有数据备份到 %(file)s。") % {"file": safety.dump})
         backup.restore_backup(dump)
         self.stdout.write(_("已把 %(file)s 恢复到数据库 %(db)s。") % {"file": dump.name, "db": target})
-        archive = backup.Backup(dump).media
-        if archive.exists() and not opts["no_media"]:
-            backup.verify_checksum(archive)
+        if with_media:
             root = backup.restore_media(archive)
             self.stdout.write(_("已把上传的文件恢复到 %(dir)s。") % {"dir": root})
         self.stdout.write(self.style.SUCCESS(_("恢复完成。若程序比备份新，请再运行 manage.py migrate，然后重启网站。")))
