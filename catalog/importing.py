@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import clc, services, textsearch
+from catalog import barcode_rules, clc, services, textsearch
 from catalog.exceptions import CatalogError, ImportRejected
 from catalog.models import AcquisitionBatch, Copy, CopySource, ImportLog, Location, ReaderLevel, Record
 
@@ -207,6 +207,7 @@ def _match_existing(rows: list[Row]) -> None:
     # Rows of the same file that describe the same book share one new record.
     all_barcodes = [b for r in good for b in r.data["barcodes"]]
     existing_barcodes = dict(Copy.objects.filter(barcode__in=all_barcodes).values_list("barcode", "record_id"))
+    card_numbers = barcode_rules.taken_elsewhere(all_barcodes)
     for r in good:
         d = r.data
         match = None
@@ -220,7 +221,9 @@ def _match_existing(rows: list[Row]) -> None:
         r.existing = match
         for b in d["barcodes"]:
             owner = existing_barcodes.get(b)
-            if owner is None:
+            if b in card_numbers:
+                r.problems.append(_("登记号 %(b)s 已是借书证号，请换一个登记号") % {"b": b})
+            elif owner is None:
                 r.new_barcodes.append(b)
             elif match is None or owner != match.pk:
                 r.problems.append(_("登记号 %(b)s 已被馆藏中的另一本书使用") % {"b": b})

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
-from catalog import clc, textsearch
+from catalog import barcode_rules, clc, textsearch
 from catalog.exceptions import CatalogError, CopyNotFound, CopyNotWithdrawable, InvalidClassNumber, InvalidIsbn
 from catalog.hooks import copy_available
 from catalog.locations import record_locations_refresh
@@ -166,6 +166,7 @@ def barcodes_allocate(*, count: int, sequence: str = "default") -> list[str]:
         while len(out) < count:
             want = [f"{seq.prefix}{str(v).zfill(seq.width)}" for v in range(value, value + count - len(out))]
             used = set(Copy.objects.filter(barcode__in=want).values_list("barcode", flat=True))
+            used |= barcode_rules.taken_elsewhere(want)  # e.g. library card numbers
             out += [b for b in want if b not in used]
             value += len(want)
         seq.next_value = value
@@ -287,6 +288,8 @@ def copies_add(
     if count < 1 or count > 500:
         raise CatalogError(_("复本数应在 1 到 500 之间。"))
     acquired_on = acquired_on or (batch.received_on if batch else timezone.localdate(now))
+    if barcodes and (clash := barcode_rules.taken_elsewhere(barcodes)):
+        raise CatalogError(_barcode_clash_message(clash))
     with transaction.atomic():
         codes = barcodes or barcodes_allocate(count=count)
         copies = [
@@ -305,9 +308,18 @@ def copies_add(
             with transaction.atomic():
                 Copy.objects.bulk_create(copies)
         except IntegrityError as exc:
+            if barcode_rules.is_clash(exc):
+                # A card took the number meanwhile (the savepoint keeps this transaction usable).
+                raise CatalogError(_barcode_clash_message(barcode_rules.taken_elsewhere(codes) or codes)) from exc
             raise CatalogError(_("登记号已被使用，请换一个。")) from exc
         record_locations_refresh([record.pk])
     return copies
+
+
+def _barcode_clash_message(codes) -> str:
+    return _("登记号 %(codes)s 已是借书证号：流通台扫描时会把它当作借书证，这本书就借不出去了。请换一个登记号。") % {
+        "codes": "、".join(sorted(codes))
+    }
 
 
 def copy_update(*, copy: Copy, location: Location, price, notes: str, volume_label: str = "", by=None) -> Copy:

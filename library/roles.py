@@ -37,8 +37,14 @@ def ensure_roles() -> None:
         group, _created = Group.objects.get_or_create(name=name)
         perms = list(Permission.objects.filter(content_type__app_label="library", codename__in=codenames))
         if name == ADMINISTRATOR:
-            # The back office: administrators may change every model there.
+            # The back office: administrators may change every model there, and set the school
+            # (学校) itself; the library app's other permissions are the roles above.
             perms += list(Permission.objects.exclude(content_type__app_label="library"))
+            perms += list(
+                Permission.objects.filter(
+                    content_type__app_label="library", codename__in=["view_school", "change_school"]
+                )
+            )
         group.permissions.set(perms)
 
 

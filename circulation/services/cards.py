@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from circulation import barcode_space
 from circulation import exceptions as exc
 from circulation.models import (
     LibraryCard,
@@ -13,17 +14,6 @@ from circulation.models import (
 from circulation.services.common import Action, _log, _now, _user
 
 # --- cards -----------------------------------------------------------------------------------
-
-
-def _new_card_number(reader: Reader) -> str:
-    base = f"D{reader.pk:07d}"
-    taken = set(LibraryCard.objects.filter(number__startswith=base).values_list("number", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
 
 
 def _lock_reader(reader: Reader) -> Reader:
@@ -38,7 +28,7 @@ def card_issue(*, reader: Reader, by=None, now: datetime | None = None, number: 
             raise exc.CardError(_("读者已停用，不能办证。"))
         if reader.cards.filter(status=LibraryCard.Status.VALID).exists():
             raise exc.CardError(_("%(name)s 已有有效借书证。") % {"name": reader.name})
-        number = (number or "").strip() or _new_card_number(reader)
+        number = barcode_space.card_number_for(reader, number)
         if LibraryCard.objects.filter(number=number).exists():
             raise exc.CardError(_("证号“%(n)s”已被使用。") % {"n": number})
         card = LibraryCard.objects.create(reader=reader, number=number, issued_at=now, issued_by=_user(by))
@@ -78,7 +68,7 @@ def card_reissue(*, card: LibraryCard, by=None, now: datetime | None = None) -> 
         card.status = LibraryCard.Status.REPLACED
         card.save(update_fields=["status", "ended_at"])
         new = LibraryCard.objects.create(
-            reader=reader, number=_new_card_number(reader), issued_at=now, issued_by=_user(by)
+            reader=reader, number=barcode_space.new_card_number(reader), issued_at=now, issued_by=_user(by)
         )
         _log(Action.CARD_REPLACED, at=now, by=_user(by), reader=reader, detail=f"{card.number} → {new.number}")
         return new

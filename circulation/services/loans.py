@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Copy, CopyStatus, ReaderLevel
 from catalog.status import copy_change_status
+from circulation import barcode_space
 from circulation import exceptions as exc
 from circulation.calendar_rules import due_date_for, term_on
 from circulation.models import (
@@ -26,7 +27,6 @@ from circulation.models import (
     Renewal,
     SchoolClass,
 )
-from circulation.services.cards import _new_card_number
 from circulation.services.common import (
     Action,
     _lock_copy,
@@ -383,7 +383,7 @@ def collective_reader_for(school_class: SchoolClass) -> Reader:
         reader = Reader.objects.create(
             kind=ReaderKind.COLLECTIVE, name=name, name_pinyin=name_pinyin(name), school_class=school_class
         )
-        LibraryCard.objects.create(reader=reader, number=_new_card_number(reader), issued_at=timezone.now())
+        LibraryCard.objects.create(reader=reader, number=barcode_space.new_card_number(reader), issued_at=timezone.now())
     return reader
 
 
