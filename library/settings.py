@@ -150,6 +150,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Private files of the running site (uploads waiting for their import to be confirmed): never
+# served, kept in folders of mode 0700. Git-ignored when inside the checkout.
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+
+# Catalogue and roster imports (library.xlsx): caps on the uploaded file and on the rows read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# Uploads larger than this are streamed to a temporary file (mode 0600) instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# The form fields of one request (not its files) may not exceed this; Django's default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
