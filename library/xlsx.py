@@ -129,16 +129,21 @@ def _check_packed_sizes(archive: zipfile.ZipFile) -> None:
     (every spreadsheet program writes one; a hand-made file may not) is parsed to its end while
     the workbook opens, before the row cap can stop anything.
     """
-    limit = max_bytes()
+    limit = 2 * max_bytes()
     for info in archive.infolist():
         name = info.filename
-        if name.endswith("sharedStrings.xml") and info.file_size > 5 * limit:
-            raise SheetRejected(too_large_message(info.file_size))
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") and info.file_size > limit:
+        too_large = False
+        if name.endswith("sharedStrings.xml"):
+            too_large = info.file_size > 5 * max_bytes()
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml") and info.file_size > limit:
             with archive.open(info) as part:
                 head = part.read(64 * 1024)
-            if b"dimension " not in head and b"dimension>" not in head:
-                raise SheetRejected(too_large_message(info.file_size))
+            too_large = b"dimension " not in head and b"dimension>" not in head
+        if too_large:
+            raise SheetRejected(
+                _("这个 Excel 文件解压后有 %(size)s MB，超过了能读取的大小，请分成几个文件。")
+                % {"size": f"{info.file_size / 1024 / 1024:.0f}"}
+            )
 
 
 def read_table(content: bytes, *, row_cap: int | None = None) -> Table:
