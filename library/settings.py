@@ -159,6 +159,12 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 if IMPORT_MAX_BYTES < 1024 or IMPORT_MAX_ROWS < 1:
     raise ImproperlyConfigured("IMPORT_MAX_BYTES must be at least 1024 and IMPORT_MAX_ROWS at least 1.")
+# A file over IMPORT_MAX_BYTES is dropped while it arrives, not stored (library.uploadhandlers).
+FILE_UPLOAD_HANDLERS = [
+    "library.uploadhandlers.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Uploads larger than this are streamed to a temporary file (mode 0600) instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # The form fields of one request (not its files) may not exceed this; Django's default.

@@ -16,7 +16,7 @@ from catalog import excel, importing, marc, selectors
 from catalog.exceptions import CatalogError
 from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
-from library import uploads, xlsx
+from library import uploadhandlers, uploads, xlsx
 
 PREVIEW_ROWS = 300
 
@@ -109,7 +109,11 @@ def _import_page(request, kind: str):
         return redirect("catalog:manage")
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "kind": kind}
-    if request.method == "POST" and form.is_valid():
+    if uploadhandlers.too_large(request):
+        messages.error(request, xlsx.too_large_message(uploadhandlers.too_large(request)))
+        form = UploadForm(initial=request.POST.dict())
+        context["form"] = form
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > xlsx.max_bytes():
             messages.error(request, xlsx.too_large_message(upload.size))

@@ -52,3 +52,16 @@ def test_the_deploy_check_reports_a_data_dir_that_cannot_be_written(settings, tm
     (tmp_path / "file").write_text("not a folder")
     settings.DATA_DIR = tmp_path / "file"
     assert [e.id for e in data_dir_is_private_and_writable(None)] == ["library.E002"]
+
+
+def test_a_file_over_the_cap_is_dropped_while_it_arrives(rf, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from library.uploadhandlers import too_large
+
+    settings.IMPORT_MAX_BYTES = 1024
+    request = rf.post("/", {"note": "kept", "file": SimpleUploadedFile("big.xlsx", b"x" * 300_000)})
+    assert "file" not in request.FILES and request.POST["note"] == "kept"
+    assert too_large(request) > 300_000
+    small = rf.post("/", {"file": SimpleUploadedFile("small.xlsx", b"x" * 1000)})
+    assert small.FILES["file"].read() == b"x" * 1000 and too_large(small) is None
