@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ def _label(key: str) -> str:
         return COLUMN_LABELS[key]
     try:
         return str(Record._meta.get_field(key).verbose_name)
-    except Exception:  # noqa: BLE001 - an internal key such as "barcodes"
+    except FieldDoesNotExist:  # an internal key such as "barcodes"
         return key
 
 

@@ -171,3 +171,12 @@ def test_the_daily_chore_removes_uploads_older_than_a_day(client, librarian, sta
     other.force_login(librarian)
     other.get(reverse("catalog:manage"))
     assert not kept.exists()
+
+
+def test_a_value_the_database_refuses_at_import_time_rolls_everything_back(stacks):
+    """The last line of defence, should a limit ever be missed by the preview: a message, no rows."""
+    checked = check(xlsx(GOOD), stacks)
+    checked.rows[1].data["edition"] = "版" * 101  # bypasses the preview, as a missed check would
+    with pytest.raises(ImportRejected, match="数据库拒绝了文件中的某个值"):
+        importing.run_import(checked)
+    assert not Record.objects.exists() and not Copy.objects.exists() and not ImportLog.objects.exists()
