@@ -125,17 +125,17 @@ def _blank(value) -> bool:
 def _check_packed_sizes(archive: zipfile.ZipFile) -> None:
     """Refuse a small file that unpacks into a huge one before openpyxl reads any of it.
 
-    openpyxl holds the shared strings in memory whole, and a sheet without a <dimension> element
-    (every spreadsheet program writes one; a hand-made file may not) is parsed to its end while
-    the workbook opens, before the row cap can stop anything.
+    openpyxl holds the shared strings (and each row) in memory whole, and a sheet without a
+    <dimension> element (every spreadsheet program writes one; a hand-made file may not) is parsed
+    to its end while the workbook opens, before the row cap can stop anything. A legitimate sheet
+    at the row cap unpacks to about 20–40 MB.
     """
-    limit = 2 * max_bytes()
     for info in archive.infolist():
         name = info.filename
         too_large = False
-        if name.endswith("sharedStrings.xml"):
+        if name.endswith("sharedStrings.xml") or info.file_size > 5 * max_bytes():
             too_large = info.file_size > 5 * max_bytes()
-        elif name.startswith("xl/worksheets/") and name.endswith(".xml") and info.file_size > limit:
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml") and info.file_size > 2 * max_bytes():
             with archive.open(info) as part:
                 head = part.read(64 * 1024)
             too_large = b"dimension " not in head and b"dimension>" not in head
@@ -174,21 +174,21 @@ def read_table(content: bytes, *, row_cap: int | None = None) -> Table:
             for number, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
                 if not values or all(_blank(v) for v in values):
                     empty_run += 1
-                    if empty_run >= EMPTY_RUN and header is not None:
-                        break
-                    if header is None and number >= EMPTY_RUN:
+                    if empty_run >= EMPTY_RUN:
                         break
                     continue
                 empty_run = 0
                 if header is None:
-                    header = tuple(values)
+                    # Rows are kept as wide as the header (the padding of empty cells costs memory).
+                    width = max(i for i, v in enumerate(values, start=1) if not _blank(v))
+                    header = tuple(values[:width])
                     continue
                 if len(rows) >= row_cap:
                     raise SheetRejected(
                         _("表格超过 %(max)s 行数据（第 %(row)s 行起超出），请分成几个文件导入。")
                         % {"max": row_cap, "row": number}
                     )
-                rows.append((number, tuple(values)))
+                rows.append((number, tuple(values[:width])))
         except SheetRejected:
             raise
         except Exception as exc:  # noqa: BLE001 - a broken sheet part, see above
