@@ -152,7 +152,7 @@ def check_rows(
                 d["clc"] = clc.validate(code)
             except clc.ClcError as exc:
                 row.problems.append(str(exc))
-        d["book_number"] = str(d.get("book_number") or "").strip().replace("/", "")[:40]
+        d["book_number"] = str(d.get("book_number") or "").strip().replace("/", "")
         year = d.get("pub_year")
         if year in ("", None):
             d["pub_year"] = None

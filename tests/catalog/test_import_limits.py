@@ -180,3 +180,18 @@ def test_a_value_the_database_refuses_at_import_time_rolls_everything_back(stack
     with pytest.raises(ImportRejected, match="数据库拒绝了文件中的某个值"):
         importing.run_import(checked)
     assert not Record.objects.exists() and not Copy.objects.exists() and not ImportLog.objects.exists()
+
+
+@pytest.mark.parametrize("column", [header for header, _key, _example in excel.COLUMNS])
+def test_a_clean_preview_always_imports_whatever_one_column_holds(stacks, column):
+    """10,000 characters in any one column of the template: refused by the preview, or imported."""
+    headers = [header for header, _key, _example in excel.COLUMNS]
+    row = ["草房子" if h == "题名" else "I287.45" if h == "中图法分类号" else "" for h in headers]
+    row[headers.index(column)] = "长" * 10_000
+    checked = check(xlsx([row], headers=headers), stacks)
+    if checked.ok:
+        importing.run_import(checked)
+        assert Record.objects.count() == 1
+    else:
+        assert checked.problem_rows[0].number == 2 and checked.problem_rows[0].problems
+        assert not Record.objects.exists()
