@@ -1,15 +1,12 @@
 """Excel import template, reading an uploaded sheet into import rows, and the catalogue export."""
 
 import re
-from io import BytesIO
-from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from catalog.exceptions import ImportRejected
+from library import xlsx
 
 # (header, row key, example). Headers are what librarians see; keys are import-row keys.
 COLUMNS = [
@@ -47,26 +44,15 @@ HEADER_TO_KEY = {h: k for h, k, _e in COLUMNS} | {
     "册数": "copies",
 }
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_cell(value):
-    """Text that Excel would run as a formula is forced to text; characters it rejects are dropped."""
-    if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        if value[:1] in ("=", "+", "-", "@"):
-            return "'" + value
-    return value
-
 
 def template_bytes() -> bytes:
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = "图书"
-    ws.append([h for h, _k, _e in COLUMNS])
+    xlsx.append(ws, [h for h, _k, _e in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append([e for _h, _k, e in COLUMNS])
+    xlsx.append(ws, [e for _h, _k, e in COLUMNS])
     for i, (h, _k, _e) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(h) * 2 + 4)
     help_ws = wb.create_sheet("说明")
@@ -77,30 +63,21 @@ def template_bytes() -> bytes:
         "适读对象：低年级/中年级/高年级/初中/高中/教师用书。验收批次号须先在“验收批次”中建立。",
         "同一文件只会导入一次；已在馆藏中的书（同 ISBN，或同题名+第一著者+出版者）不会重复建书目，已存在的登记号会跳过。",
     ]:
-        help_ws.append([line])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        xlsx.append(help_ws, [line])
+    return xlsx.to_bytes(wb)
 
 
 def read_rows(content: bytes) -> list[tuple[int, dict]]:
-    """Rows of the first sheet as import rows, numbered by their sheet row."""
+    """Rows of the first sheet as import rows, numbered by their sheet row (streamed, capped)."""
     try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        raise ImportRejected(_("表格是空的。"))
-    keys = [HEADER_TO_KEY.get(str(h).strip()) if h is not None else None for h in header]
+        table = xlsx.read_table(content)
+    except xlsx.SheetRejected as exc:
+        raise ImportRejected(exc.message) from exc
+    keys = [HEADER_TO_KEY.get(str(h).strip()) if h is not None else None for h in table.header]
     if "title" not in keys:
         raise ImportRejected(_("第一行应为表头，且至少包含“题名”列。请使用下载的模板。"))
     out = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
+    for number, values in table.rows:
         data: dict = {}
         for key, value in zip(keys, values, strict=False):
             if key is None:
@@ -112,15 +89,15 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
             data[key] = value if value is not None else ""
         data["barcodes"] = [b for b in re.split(r"[;；,，\s]+", str(data.get("barcodes") or "")) if b]
         out.append((number, data))
-    wb.close()
     return out
 
 
 def export_bytes(records, copies) -> bytes:
-    """One sheet of titles, one of copies; values that look like formulas are written as text."""
-    wb = Workbook(write_only=True)
+    """One sheet of titles, one of copies, written through library.xlsx (formula-looking text stays text)."""
+    wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet("书目")
-    ws.append(
+    xlsx.append(
+        ws,
         [
             "ID",
             "题名",
@@ -138,34 +115,33 @@ def export_bytes(records, copies) -> bytes:
             "索书号",
             "主题词",
             "适读对象",
-        ]
+        ],
     )
     for r in records:
-        ws.append(
+        xlsx.append(
+            ws,
             [
-                safe_cell(v)
-                for v in [
-                    r.pk,
-                    r.title,
-                    r.other_title,
-                    r.series,
-                    r.volume,
-                    r.authors,
-                    r.publisher,
-                    r.pub_place,
-                    r.pub_year,
-                    r.price,
-                    r.isbn,
-                    r.clc,
-                    r.book_number,
-                    r.call_number,
-                    r.subjects,
-                    r.get_reader_level_display(),
-                ]
-            ]
+                r.pk,
+                r.title,
+                r.other_title,
+                r.series,
+                r.volume,
+                r.authors,
+                r.publisher,
+                r.pub_place,
+                r.pub_year,
+                r.price,
+                r.isbn,
+                r.clc,
+                r.book_number,
+                r.call_number,
+                r.subjects,
+                r.get_reader_level_display(),
+            ],
         )
     ws2 = wb.create_sheet("复本")
-    ws2.append(
+    xlsx.append(
+        ws2,
         [
             "登记号",
             "书目ID",
@@ -179,28 +155,24 @@ def export_bytes(records, copies) -> bytes:
             "状态",
             "注销日期",
             "注销原因",
-        ]
+        ],
     )
     for c in copies:
-        ws2.append(
+        xlsx.append(
+            ws2,
             [
-                safe_cell(v)
-                for v in [
-                    c.barcode,
-                    c.record_id,
-                    c.record.title,
-                    c.record.call_number,
-                    c.location.name,
-                    c.price,
-                    c.get_source_display(),
-                    c.batch.number if c.batch_id else "",
-                    c.acquired_on,
-                    c.get_status_display(),
-                    c.withdrawn_on,
-                    c.get_withdrawal_reason_display(),
-                ]
-            ]
+                c.barcode,
+                c.record_id,
+                c.record.title,
+                c.record.call_number,
+                c.location.name,
+                c.price,
+                c.get_source_display(),
+                c.batch.number if c.batch_id else "",
+                c.acquired_on,
+                c.get_status_display(),
+                c.withdrawn_on,
+                c.get_withdrawal_reason_display(),
+            ],
         )
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(wb)

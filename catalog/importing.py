@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import barcode_rules, clc, services, textsearch
+from catalog import barcode_rules, clc, excel, services, textsearch
 from catalog.exceptions import CatalogError, ImportRejected
 from catalog.models import AcquisitionBatch, Copy, CopySource, ImportLog, Location, ReaderLevel, Record
 
@@ -27,6 +28,39 @@ NUMBER_FIELDS = {"pub_year", "price", "reader_level"}
 TEXT_FIELDS = (set(services.RECORD_FIELDS) - NUMBER_FIELDS) | {"location", "batch"}
 LEVEL_BY_LABEL = {str(label): value for value, label in ReaderLevel.choices} | {"教师": "teacher"}
 SOURCE_BY_LABEL = {str(label): value for value, label in CopySource.choices} | {"购入": "purchase"}
+# The record columns an import writes, with their limits: the preview refuses what they cannot hold.
+COLUMN_LABELS = {key: header for header, key, _e in excel.COLUMNS}
+TEXT_LIMITS = {
+    f.name: f.max_length
+    for f in Record._meta.get_fields()
+    if f.name in services.RECORD_FIELDS and getattr(f, "max_length", None) and f.name != "reader_level"
+}
+MAX_PRICE = Decimal("9999999.99")  # Record.price and Copy.price: 9 digits, 2 after the point
+
+
+def _label(key: str) -> str:
+    if key in COLUMN_LABELS:
+        return COLUMN_LABELS[key]
+    try:
+        return str(Record._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:  # an internal key such as "barcodes"
+        return key
+
+
+def _column_problems(d: dict) -> list[str]:
+    """Values the database would refuse: too long for their column, or holding a NUL character."""
+    problems = []
+    for key, value in d.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            problems.append(_("“%(col)s”含有无法保存的空字符（NUL）") % {"col": _label(key)})
+    for key, limit in TEXT_LIMITS.items():
+        value = d.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(
+                _("“%(col)s”超过 %(max)s 个字（现有 %(n)s 个）") % {"col": _label(key), "max": limit, "n": len(value)}
+            )
+    return problems
 
 
 @dataclass
@@ -87,7 +121,7 @@ def check_rows(
     raw_rows: list[tuple[int, dict]], *, kind: str, filename: str, content: bytes, default_location: Location | None
 ) -> Checked:
     """Validate and normalise every row, and find what already exists (a few queries in all)."""
-    checked = Checked(rows=[], sha256=file_hash(content), kind=kind, filename=filename[:200])
+    checked = Checked(rows=[], sha256=file_hash(content), kind=kind, filename=filename.replace("\x00", "")[:200])
     checked.already = ImportLog.objects.filter(sha256=checked.sha256).first()
     locations = {loc.name: loc for loc in Location.objects.all()}
     batches = {b.number: b for b in AcquisitionBatch.objects.all().only("pk", "number", "received_on")}
@@ -118,7 +152,7 @@ def check_rows(
                 d["clc"] = clc.validate(code)
             except clc.ClcError as exc:
                 row.problems.append(str(exc))
-        d["book_number"] = str(d.get("book_number") or "").strip().replace("/", "")[:40]
+        d["book_number"] = str(d.get("book_number") or "").strip().replace("/", "")
         year = d.get("pub_year")
         if year in ("", None):
             d["pub_year"] = None
@@ -131,6 +165,9 @@ def check_rows(
         d["price"] = _decimal(raw_price)
         if raw_price not in (None, "") and d["price"] is None:
             row.problems.append(_("定价“%(p)s”不是数字") % {"p": raw_price})
+        elif d["price"] is not None and d["price"] > MAX_PRICE:
+            row.problems.append(_("定价“%(p)s”太大") % {"p": raw_price})
+            d["price"] = None
         level = d.get("reader_level", "")
         if level and level not in ReaderLevel.values:
             if level in LEVEL_BY_LABEL:
@@ -147,7 +184,7 @@ def check_rows(
         d["barcodes"] = barcodes
         try:
             copies = int(d.get("copies") or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             copies = 0
             row.problems.append(_("复本数“%(v)s”不是整数") % {"v": d.get("copies")})
         if copies < 0 or copies > 500:
@@ -170,6 +207,7 @@ def check_rows(
                 row.problems.append(_("登记号 %(b)s 与第 %(n)s 行重复") % {"b": b, "n": seen_barcodes[b]})
             else:
                 seen_barcodes[b] = number
+        row.problems.extend(_column_problems(d))
         if d.get("clc") and not row.problems:
             warning = clc.lookup(d["clc"]).warning(d["clc"]) if len(checked.rows) < 300 else ""
             if warning:
@@ -328,4 +366,6 @@ def run_import(checked: Checked, *, by=None, now=None) -> ImportLog:
         raise ImportRejected(
             _("导入时发现数据冲突（可能有人同时导入了同一批图书），没有导入任何数据，请重新上传。")
         ) from exc
+    except DataError as exc:  # the preview checks every limit; this is the last line of defence
+        raise ImportRejected(_("数据库拒绝了文件中的某个值，没有导入任何数据。请检查文件后重新上传。")) from exc
     return log

@@ -4,6 +4,7 @@ import re
 import warnings
 from io import BytesIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pymarc import Field, Indicators, MARCReader, Subfield
 from pymarc import Record as MarcRecord
@@ -171,6 +172,10 @@ def read_rows(content: bytes, *, flavour: str = "auto", encoding: str = "auto") 
                 BytesIO(_without_unicode_flag(content)), to_unicode=True, file_encoding=encoding, permissive=True
             )
         for number, record in enumerate(reader, start=1):
+            if number > settings.IMPORT_MAX_ROWS:
+                raise ImportRejected(
+                    _("文件超过 %(max)s 条记录，请分成几个文件导入。") % {"max": settings.IMPORT_MAX_ROWS}
+                )
             if record is None:
                 rows.append(
                     (

@@ -5,6 +5,7 @@ import logging
 from django.utils import timezone
 
 from circulation import services
+from library import uploads
 
 logger = logging.getLogger(__name__)
 
@@ -44,4 +45,8 @@ class DailyHoldExpiryMiddleware:
             else:
                 if anonymised and anonymised.loans:
                     logger.info("daily loan anonymisation: %s loans", anonymised.loans)
+            try:
+                uploads.purge_stale()  # import files nobody confirmed or cancelled (library.uploads)
+            except OSError:
+                logger.exception("removing stale uploads failed; it runs again tomorrow")
         return self.get_response(request)

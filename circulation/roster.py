@@ -1,19 +1,18 @@
 """Roster import from Excel: parse and check every row, then write all of them or none."""
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from circulation import exceptions as exc
 from circulation.models import Reader, SchoolClass, school_year_of
 from circulation.naming import GRADE_NAMES, JUNIOR_NAMES, SENIOR_NAMES
 from circulation.services import card_issue
 from circulation.services_pinyin import name_pinyin
+from library import xlsx
 
 HEADERS = ["学号", "姓名", "性别", "年级", "班级", "学段"]
 REQUIRED = ["学号", "姓名", "年级", "班级"]
@@ -21,19 +20,19 @@ STAGES = {"小学": "primary", "初中": "junior", "高中": "senior", "": "prim
 STAGE_GRADES = {"primary": 6, "junior": 3, "senior": 3}
 GENDERS = {"男": "M", "女": "F", "": ""}
 MAX_ROWS = 5000
+NAME_MAX = Reader._meta.get_field("name").max_length
+NUMBER_MAX = Reader._meta.get_field("student_number").max_length
 
 
 def template_bytes() -> bytes:
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = "学生名单"
-    ws.append(HEADERS)
-    ws.append(["2023020001", "张小明", "男", "三年级", "2", "小学"])
+    xlsx.append(ws, HEADERS)
+    xlsx.append(ws, ["2023020001", "张小明", "男", "三年级", "2", "小学"])
     for col in "ABCDEF":
         ws.column_dimensions[col].width = 14
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.to_bytes(wb)
 
 
 def _grade(value: str, stage: str) -> int | None:
@@ -75,13 +74,11 @@ def roster_parse(data: bytes, *, today=None) -> RosterPreview:
     today = today or timezone.localdate()
     preview = RosterPreview()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable upload gets the same message
-        preview.errors.append((0, _("无法读取文件，请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")))
+        table = xlsx.read_table(data, row_cap=min(MAX_ROWS, xlsx.max_rows()))
+    except xlsx.SheetRejected as error:
+        preview.errors.append((0, error.message))
         return preview
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(c) for c in next(rows, ())]
+    header = [_text(c) for c in table.header]
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         preview.errors.append((1, _("表头缺少：%(m)s。请使用模板。") % {"m": "、".join(missing)}))
@@ -90,26 +87,27 @@ def roster_parse(data: bytes, *, today=None) -> RosterPreview:
     school_year = school_year_of(today)
     seen = set()
     existing = {r.student_number: r for r in Reader.objects.filter(kind="student").select_related("school_class")}
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in table.rows:
         values = {h: _text(raw[i]) if i < len(raw) else "" for h, i in index.items()}
         if not any(values.values()):
             continue
-        if len(preview.rows) >= MAX_ROWS:
-            preview.errors.append((number, _("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}))
-            break
-        problems = []
+        problems = [_("“%(col)s”含有无法保存的空字符（NUL）") % {"col": h} for h, v in values.items() if "\x00" in v]
         sn, name = values.get("学号", ""), values.get("姓名", "")
         if not sn:
             problems.append(_("学号为空"))
         elif sn in seen:
             problems.append(_("学号在文件中重复"))
-        elif len(sn) > 30:
-            problems.append(_("学号过长"))
+        elif len(sn) > NUMBER_MAX:
+            problems.append(
+                _("“%(col)s”超过 %(max)s 个字（现有 %(n)s 个）") % {"col": "学号", "max": NUMBER_MAX, "n": len(sn)}
+            )
         seen.add(sn)
         if not name:
             problems.append(_("姓名为空"))
-        elif len(name) > 60:
-            problems.append(_("姓名过长"))
+        elif len(name) > NAME_MAX:
+            problems.append(
+                _("“%(col)s”超过 %(max)s 个字（现有 %(n)s 个）") % {"col": "姓名", "max": NAME_MAX, "n": len(name)}
+            )
         gender = values.get("性别", "")
         if gender not in GENDERS:
             problems.append(_("性别应为“男”或“女”"))

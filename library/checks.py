@@ -26,3 +26,27 @@ def database_is_utf8(app_configs, databases=None, **kwargs):
             )
         )
     return errors
+
+
+@register(deploy=True)
+def data_dir_is_private_and_writable(app_configs, **kwargs):
+    """Import uploads wait in DATA_DIR/uploads: the site's account must be able to write there."""
+    import os
+
+    from library import uploads
+
+    try:
+        path = uploads.folder()
+    except OSError as exc:
+        path, problem = None, str(exc)
+    else:
+        problem = "" if os.access(path, os.W_OK | os.X_OK) else "not writable"
+    if path is not None and not problem:
+        return []
+    return [
+        Error(
+            f"DATA_DIR cannot hold import uploads ({problem}).",
+            hint="Set DATA_DIR to a folder the account running the site may write (default: var/ in the checkout).",
+            id="library.E002",
+        )
+    ]

@@ -152,6 +152,25 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Where `manage.py backup` writes (and `restore --list` looks); keep it off the web root.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+# Private files of the running site (uploads waiting for their import to be confirmed): never
+# served, kept in folders of mode 0700. Git-ignored when inside the checkout.
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+
+# Catalogue and roster imports (library.xlsx): caps on the uploaded file and on the rows read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+if IMPORT_MAX_BYTES < 1024 or IMPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_BYTES must be at least 1024 and IMPORT_MAX_ROWS at least 1.")
+# A file over IMPORT_MAX_BYTES is dropped while it arrives, not stored (library.uploadhandlers).
+FILE_UPLOAD_HANDLERS = [
+    "library.uploadhandlers.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploads larger than this are streamed to a temporary file (mode 0600) instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# The form fields of one request (not its files) may not exceed this; Django's default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

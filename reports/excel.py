@@ -1,25 +1,20 @@
-"""The one Excel writer of the reports: every export goes through `Workbook.add_table`.
+"""The Excel writer of the reports: every report export goes through `Workbook.add_table`.
 
-Strings are always written as text (values beginning with = + - @ never become formulas), characters
-Excel rejects are stripped, headers are Chinese and bold, the header row is frozen, and columns get
-widths and number formats.
+Every cell is written by library.xlsx.set_cell, the project's one safe writer (text that looks like a
+formula stays text, without a visible apostrophe; characters Excel rejects are stripped). Headers are
+Chinese and bold, the header row is frozen, and columns get widths and number formats.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import Workbook as _Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from library import xlsx
+from library.xlsx import FORMULA_START, XLSX, clean_text  # noqa: F401 - re-exported for callers
 
 INT = "0"
 DEC1 = "0.0"
@@ -38,26 +33,6 @@ class Column:
     number_format: str | None = None
 
 
-def clean_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def _safe(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, int | float | date | datetime):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            from django.utils import timezone
-
-            return timezone.localtime(value).replace(tzinfo=None)
-        return value
-    return clean_text(str(value))
-
-
 def sheet_title(title: str) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
@@ -66,7 +41,7 @@ def sheet_title(title: str) -> str:
 
 class Workbook:
     def __init__(self):
-        self.book = _Workbook()
+        self.book = xlsx.new_workbook()
         self._first = True
 
     def add_table(
@@ -87,14 +62,12 @@ class Workbook:
             ws = self.book.create_sheet(sheet_title(title))
         header_row = 1
         if caption:
-            ws.cell(row=1, column=1).value = clean_text(caption)
+            xlsx.set_cell(ws.cell(row=1, column=1), caption)
             ws.cell(row=1, column=1).font = Font(bold=True, size=12)
             header_row = 2
         fill = PatternFill("solid", fgColor="DDEBDD")
         for i, col in enumerate(columns, start=1):
-            cell = ws.cell(row=header_row, column=i)
-            cell.value = clean_text(str(col.header))
-            cell.data_type = "s"
+            cell = xlsx.set_cell(ws.cell(row=header_row, column=i), str(col.header))
             cell.font = Font(bold=True)
             cell.fill = fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -102,19 +75,13 @@ class Workbook:
         r = header_row
         for r, values in enumerate(rows, start=header_row + 1):
             for i, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
-                cell = ws.cell(row=r, column=i)
-                cell.value = _safe(value)
-                if isinstance(cell.value, str):
-                    # Force text: a value such as "=HYPERLINK(...)" or "+86..." stays a string.
-                    cell.data_type = "s"
-                elif col.number_format and cell.value is not None:
+                cell = xlsx.set_cell(ws.cell(row=r, column=i), value)
+                if col.number_format and cell.value is not None and not isinstance(cell.value, str):
                     cell.number_format = col.number_format
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         last_row = max(r, header_row)
         for j, note in enumerate(notes or [], start=last_row + 2):
-            cell = ws.cell(row=j, column=1)
-            cell.value = clean_text(str(note))
-            cell.data_type = "s"
+            cell = xlsx.set_cell(ws.cell(row=j, column=1), str(note))
             cell.font = Font(italic=True, color="666666")
         ws._report_range = (header_row, last_row)  # for add_bar_chart
         return ws
@@ -139,9 +106,7 @@ class Workbook:
         return chart
 
     def to_bytes(self) -> bytes:
-        buffer = BytesIO()
-        self.book.save(buffer)
-        return buffer.getvalue()
+        return xlsx.to_bytes(self.book)
 
     def response(self, filename: str) -> HttpResponse:
         return xlsx_response(self.to_bytes(), filename)

@@ -21,6 +21,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(settings, tmp_path):
+    """Import uploads (library.uploads) go to the test's own folder, never into the checkout."""
+    settings.DATA_DIR = tmp_path / "var"
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role:

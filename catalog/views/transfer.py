@@ -1,8 +1,6 @@
 """Excel and MARC import (upload → preview → import all or nothing) and exports."""
 
 import re
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -18,9 +16,8 @@ from catalog import excel, importing, marc, selectors
 from catalog.exceptions import CatalogError
 from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
+from library import uploadhandlers, uploads, xlsx
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "library-catalog-imports"
-MAX_UPLOAD = 50 * 1024 * 1024
 PREVIEW_ROWS = 300
 
 
@@ -43,17 +40,10 @@ class UploadForm(forms.Form):
 
 
 def _stash(content: bytes) -> str:
+    """Keep the previewed file privately until the import is confirmed or cancelled (library.uploads)."""
     sha = importing.file_hash(content)
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    (UPLOAD_DIR / f"{sha}.bin").write_bytes(content)
+    uploads.save(sha, content)
     return sha
-
-
-def _unstash(sha: str) -> bytes | None:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha or ""):
-        return None
-    path = UPLOAD_DIR / f"{sha}.bin"
-    return path.read_bytes() if path.exists() else None
 
 
 def _encoding(kind: str, content: bytes, chosen: str) -> str:
@@ -85,12 +75,18 @@ def _is_cn(content: bytes) -> bool:
 
 def _import_page(request, kind: str):
     template = "catalog/import.html"
+    if request.method == "POST" and request.POST.get("sha") and request.POST.get("cancel"):
+        uploads.remove(request.POST["sha"])
+        messages.info(request, _("已取消导入，上传的文件已删除。"))
+        return redirect(request.path)
     if request.method == "POST" and request.POST.get("sha"):
-        # Step 2: import the file the preview was made from.
-        content = _unstash(request.POST["sha"])
+        # Step 2: import the file the preview was made from; the kept copy goes whatever happens.
+        sha = request.POST["sha"]
+        content = uploads.load(sha)
         if content is None:
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect(request.path)
+        uploads.remove(sha)
         location = Location.objects.filter(pk=request.POST.get("location") or 0).first()
         try:
             checked = _check(
@@ -113,10 +109,14 @@ def _import_page(request, kind: str):
         return redirect("catalog:manage")
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "kind": kind}
-    if request.method == "POST" and form.is_valid():
+    if uploadhandlers.too_large(request):
+        messages.error(request, xlsx.too_large_message(uploadhandlers.too_large(request)))
+        form = UploadForm(initial=request.POST.dict())
+        context["form"] = form
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            messages.error(request, _("文件太大（最大 50 MB）。"))
+        if upload.size > xlsx.max_bytes():
+            messages.error(request, xlsx.too_large_message(upload.size))
         else:
             content = upload.read()
             encoding = _encoding(kind, content, form.cleaned_data.get("encoding") or "auto")
@@ -134,7 +134,7 @@ def _import_page(request, kind: str):
             else:
                 context.update(
                     checked=checked,
-                    sha=_stash(content),
+                    sha=_stash(content) if checked.ok else "",  # nothing to keep for a refused file
                     shown=checked.problem_rows[:PREVIEW_ROWS] or checked.rows[:PREVIEW_ROWS],
                     filename=upload.name,
                     location=form.cleaned_data["location"],

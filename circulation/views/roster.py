@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from circulation import exceptions as exc
 from circulation.roster import roster_import, roster_parse, template_bytes
+from library import uploadhandlers, xlsx
 
 SESSION_KEY = "circulation_roster_rows"
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 @login_required
@@ -32,10 +32,12 @@ def roster_upload(request):
     preview = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if uploadhandlers.too_large(request):
+            messages.error(request, xlsx.too_large_message(uploadhandlers.too_large(request)))
+        elif upload is None:
             messages.error(request, _("请选择要导入的 Excel 文件。"))
-        elif upload.size > MAX_UPLOAD:
-            messages.error(request, _("文件太大（最大 5 MB）。"))
+        elif upload.size > xlsx.max_bytes():
+            messages.error(request, xlsx.too_large_message(upload.size))
         else:
             preview = roster_parse(upload.read())
             if preview.ok:

@@ -246,7 +246,7 @@ def test_roster_rejects_a_non_excel_file(client, librarian):
     upload = io.BytesIO(b"not a spreadsheet")
     upload.name = "x.xlsx"
     body = client.post(reverse("circulation:roster_import"), {"file": upload}).content.decode()
-    assert "无法读取文件" in body
+    assert "无法读取这个文件" in body
 
 
 def test_class_session_flow(client, setup, assistant):

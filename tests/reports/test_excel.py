@@ -18,7 +18,7 @@ def test_helper_forces_text_and_strips_illegal_characters():
         "表", [Column("题名"), Column("册数", number_format="0")], [("=1+2", 3), ("+86\x07电话", 4), ("@SUM(A1)", None)]
     )
     ws = load_workbook(BytesIO(wb.to_bytes())).active
-    assert ws["A2"].value == "=1+2" and ws["A2"].data_type == "s"
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("=1+2", "s", True)
     assert ws["A3"].value == "+86电话"
     assert ws["A4"].value == "@SUM(A1)" and ws["A4"].data_type == "s"
     assert ws["B2"].value == 3 and ws["B2"].number_format == "0"
@@ -97,7 +97,35 @@ def test_summary_export_formula_like_title_stays_text(summary_book):
     ws = book["借阅排行榜"]
     titles = [ws.cell(row=r, column=2) for r in range(3, 7)]
     cell = next(c for c in titles if c.value and c.value.startswith("=HYPERLINK"))
-    assert cell.data_type == "s"
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
+
+
+def _formula_like_cells(book):
+    return [
+        c for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"
+    ]
+
+
+def test_class_report_export_keeps_a_formula_like_name_as_text(client, librarian, school):
+    school.readers["s3"].name = "+cmd|' /C calc'!A0"
+    school.readers["s3"].save(update_fields=["name"])
+    client.force_login(librarian)
+    response = client.get(
+        reverse("reports:class_report_export", args=[school.classes["B"].pk]) + f"?term={school.term.pk}"
+    )
+    cells = _formula_like_cells(load_workbook(BytesIO(response.content)))
+    assert [c.value for c in cells] == ["+cmd|' /C calc'!A0"]
+    assert (cells[0].data_type, cells[0].quotePrefix) == ("s", True)
+
+
+def test_collection_export_keeps_formula_like_titles_as_text(client, librarian, school):
+    school.records["R6"].title = "=1+1"
+    school.records["R6"].save(update_fields=["title"])
+    client.force_login(librarian)
+    response = client.get(reverse("reports:collection_export") + "?date=2026-01-20&years=3")
+    cells = _formula_like_cells(load_workbook(BytesIO(response.content)))
+    assert "=1+1" in [c.value for c in cells]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
 def test_summary_export_comparison_and_paragraph(summary_book):
