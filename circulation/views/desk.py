@@ -234,7 +234,7 @@ def _checkout(request, code, desk):
     }
     return _respond(
         request,
-        panel=selectors.reader_panel(reader_id, state=loan.reader, policy=loan.policy),
+        panel=selectors.reader_panel(reader_id, state=loan.reader, policy=loan.policy, lent=loan),
         message=message,
     )
 
@@ -268,7 +268,7 @@ def _return(request, code, desk):
         tone = "warn"
     return _respond(
         request,
-        panel=selectors.reader_panel(loan.reader_id, state=loan.reader) if visible else None,
+        panel=selectors.reader_panel(loan.reader_id, state=loan.reader, returned=loan) if visible else None,
         tone=tone,
         message=message,
         hold=result.hold,
