@@ -125,7 +125,7 @@ def test_renew_from_the_panel(client, setup):
     url = reverse("circulation:desk_renew", args=[loan.pk])
     assert client.get(url).status_code == 405
     body = client.post(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "已续借" in body
+    assert "张小明 的《小王子》已续借" in body
     body = client.post(url, HTTP_HX_REQUEST="true").content.decode()
     assert "上限" in body
     loan.refresh_from_db()
