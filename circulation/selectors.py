@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from catalog.models import Copy
+from catalog.models import Copy, Record
 from circulation import privacy, services
 from circulation.exceptions import NoPolicy
 from circulation.models import Compensation, Hold, LibraryCard, Loan, LoanPolicy, Reader, SchoolClass
@@ -26,14 +26,21 @@ class ReaderPanel:
 
 
 def reader_panel(
-    reader_id: int, today: date | None = None, *, state: Reader | None = None, policy: LoanPolicy | None = None
+    reader_id: int,
+    today: date | None = None,
+    *,
+    state: Reader | None = None,
+    policy: LoanPolicy | None = None,
+    lent: Loan | None = None,
+    returned: Loan | None = None,
 ) -> ReaderPanel | None:
-    """Everything the desk shows about a reader: two to four queries whatever their history.
+    """Everything the desk shows about a reader: one to three queries whatever their history.
 
-    `state` and `policy` may come from a checkout that just read them under the reader's lock (see
-    services.loan_checkout): then the panel reads only the loans, and the holds and compensation when
-    the state says there are any. The loan counts of the blocks are taken from the loans read here,
-    so they include a loan made a moment ago. None when no such reader exists.
+    The reader's state (services.reader_state) carries their open loans, so the panel reads only
+    the holds and compensation, when the state says there are any. `state` and `policy` may come
+    from a checkout or return that just read them under its lock: then `lent` is the loan just made
+    (not yet in that state) or `returned` the loan just closed (still in it). None when no such
+    reader exists.
     """
     today = today or timezone.localdate()
     reader = state if state is not None else services.reader_state(reader_id, today)
@@ -44,13 +51,12 @@ def reader_panel(
             policy = services.policy_for(reader, today)
         except NoPolicy:
             policy = None
-    loans = list(
-        Loan.objects.filter(reader_id=reader_id, returned_at__isnull=True)
-        .select_related("copy__record")
-        # Only what the panel shows: a record row is wide (search text), and the desk is a hot path.
-        .only("due_date", "renewals", "reader_id", "copy__barcode", "copy__record__title")
-        .order_by("due_date", "pk")
-    )
+    loans = [_loan_from_row(row, reader_id) for row in reader.open_loans]
+    if returned is not None:
+        loans = [loan for loan in loans if loan.pk != returned.pk]
+    if lent is not None and all(loan.pk != lent.pk for loan in loans):
+        loans.append(lent)
+        loans.sort(key=lambda loan: (loan.due_date, loan.pk))
     for loan in loans:
         loan.overdue_days = max((today - loan.due_date).days, 0)
         loan.can_renew = (
@@ -76,6 +82,14 @@ def reader_panel(
     return ReaderPanel(
         reader=reader, policy=policy, loans=loans, ready_holds=ready, unpaid=unpaid, blocks=blocks, today=today
     )
+
+
+def _loan_from_row(row, reader_id: int) -> Loan:
+    """A loan as the panel shows it, from reader_state()'s open_loans row (display only)."""
+    pk, due, renewals, barcode, title = row
+    loan = Loan(pk=pk, reader_id=reader_id, due_date=date.fromisoformat(due), renewals=renewals)
+    loan.copy = Copy(barcode=barcode, record=Record(title=title))
+    return loan
 
 
 def recently_expired_holds(today: date, days: int = 7) -> list:

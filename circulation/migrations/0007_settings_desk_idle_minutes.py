@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('circulation', '0006_loan_history_retention'),
+        ("circulation", "0006_loan_history_retention"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='circulationsettings',
-            name='desk_idle_minutes',
-            field=models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='流通台无操作自动清除读者（分钟）'),
+            model_name="circulationsettings",
+            name="desk_idle_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)],
+                verbose_name="流通台无操作自动清除读者（分钟）",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Copy
+from catalog.models import Copy, Record
 from circulation import exceptions as exc
 from circulation.models import (
     CirculationEvent,
@@ -95,6 +95,15 @@ def _state_sql() -> dict[str, tuple[str, type]]:
             f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status = '{ready}')",
             BooleanField,
         ),
+        # The open loans as the desk's panel shows them ([id, due date, renewals, barcode, title],
+        # by due date), so the panel needs no query of its own (selectors.reader_panel).
+        "open_loans": (
+            "SELECT coalesce(jsonb_agg(jsonb_build_array(l.id, l.due_date, l.renewals, c.barcode, r.title)"
+            f" ORDER BY l.due_date, l.id), '[]'::jsonb) FROM {loan} l"
+            f" JOIN {Copy._meta.db_table} c ON c.id = l.copy_id JOIN {Record._meta.db_table} r ON r.id = c.record_id"
+            f" WHERE l.reader_id = {me} AND l.returned_at IS NULL",
+            JSONField,
+        ),
         # The loan policies of the reader's kind, so policy_for() needs no query of its own.
         "kind_policies": (
             f"SELECT coalesce(jsonb_agg(p ORDER BY p.id), '[]'::jsonb) FROM {LoanPolicy._meta.db_table} p "
@@ -146,7 +155,8 @@ def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader |
     """The reader (with class) and the figures the loan rules need, in one query; locked when asked.
 
     The figures are n_open, n_overdue (open loans due before `today`), has_valid_card,
-    has_lost_card, has_unpaid, has_holds (waiting or ready), has_ready_holds, and kind_policies
+    has_lost_card, has_unpaid, has_holds (waiting or ready), has_ready_holds, open_loans (for the
+    desk's panel), and kind_policies
     (the LoanPolicy rows of the reader's kind, for policy_for). They are plain
     SQL subqueries: the ORM's Subquery/Exists equivalents cost three times as much CPU to build,
     and this runs on every desk scan. None when no such reader exists.

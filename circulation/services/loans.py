@@ -383,7 +383,9 @@ def collective_reader_for(school_class: SchoolClass) -> Reader:
         reader = Reader.objects.create(
             kind=ReaderKind.COLLECTIVE, name=name, name_pinyin=name_pinyin(name), school_class=school_class
         )
-        LibraryCard.objects.create(reader=reader, number=barcode_space.new_card_number(reader), issued_at=timezone.now())
+        LibraryCard.objects.create(
+            reader=reader, number=barcode_space.new_card_number(reader), issued_at=timezone.now()
+        )
     return reader
 
 

@@ -234,7 +234,7 @@ def _checkout(request, code, desk):
     }
     return _respond(
         request,
-        panel=selectors.reader_panel(reader_id, state=loan.reader, policy=loan.policy),
+        panel=selectors.reader_panel(reader_id, state=loan.reader, policy=loan.policy, lent=loan),
         message=message,
     )
 
@@ -268,7 +268,7 @@ def _return(request, code, desk):
         tone = "warn"
     return _respond(
         request,
-        panel=selectors.reader_panel(loan.reader_id, state=loan.reader) if visible else None,
+        panel=selectors.reader_panel(loan.reader_id, state=loan.reader, returned=loan) if visible else None,
         tone=tone,
         message=message,
         hold=result.hold,
@@ -312,12 +312,15 @@ def renew(request, pk):
     try:
         loan = services.loan_renew(loan=loan, by=request.user, desk=desk_name(request))
     except exc.CirculationError as error:
-        return _respond(request, panel=selectors.reader_panel(loan.reader_id), tone="error", message=error.message)
+        panel = selectors.reader_panel(loan.reader_id)
+        message = _("不能续借 · 读者：%(name)s · ") % {"name": panel.reader.name} + error.message
+        return _respond(request, panel=panel, tone="error", message=message)
+    panel = selectors.reader_panel(loan.reader_id)
     return _respond(
         request,
-        panel=selectors.reader_panel(loan.reader_id),
-        message=_("《%(title)s》已续借，新应还日期 %(due)s")
-        % {"title": loan.copy.record.title, "due": loan.due_date.isoformat()},
+        panel=panel,
+        message=_("%(name)s 的《%(title)s》已续借，新应还日期 %(due)s")
+        % {"name": panel.reader.name, "title": loan.copy.record.title, "due": loan.due_date.isoformat()},
     )
 
 

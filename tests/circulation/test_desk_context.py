@@ -144,3 +144,15 @@ def test_an_assistant_cannot_renew_an_unscanned_readers_loan(client, setup, assi
 def test_a_librarian_keeps_todays_access(client, setup):
     client.force_login(setup["by"])
     assert client.get(reverse("circulation:desk_reader", args=[setup["reader"].pk])).status_code == 200
+
+
+def test_the_idle_minutes_are_set_on_the_settings_page(client, setup):
+    from circulation.forms import SettingsForm
+    from circulation.models import CirculationSettings
+
+    data = {k: v for k, v in SettingsForm(instance=CirculationSettings.current()).initial.items() if v is not None}
+    client.force_login(setup["by"])
+    client.post(reverse("circulation:settings"), {**data, "desk_idle_minutes": "7"})
+    assert CirculationSettings.current().desk_idle_minutes == 7
+    body = client.post(reverse("circulation:settings"), {**data, "desk_idle_minutes": "0"}).content.decode()
+    assert CirculationSettings.current().desk_idle_minutes == 7 and "desk_idle_minutes" in body
