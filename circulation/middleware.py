@@ -44,4 +44,6 @@ class DailyHoldExpiryMiddleware:
             else:
                 if anonymised and anonymised.loans:
                     logger.info("daily loan anonymisation: %s loans", anonymised.loans)
+                if anonymised and anonymised.remaining:
+                    self.checked_on = None  # more to anonymise: the next request does the next few
         return self.get_response(request)

@@ -12,9 +12,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circulation.models import (
@@ -25,9 +26,11 @@ from circulation.models import (
     Loan,
     Reader,
     ReaderKind,
+    SchoolClass,
     Term,
     school_year_of,
 )
+from circulation.naming import class_name
 from circulation.services.common import _now
 from reports.selectors.base import enrolled_readers, valid_card_on
 
@@ -54,6 +57,8 @@ class AnonymiseResult:
     events: int = 0
     # (reader id, school year, loans) of each group, for the command's --dry-run listing.
     detail: list = field(default_factory=list)
+    # Groups left for the next run (the daily self-run does a few at a time).
+    remaining: int = 0
 
 
 def _eligible(settings: CirculationSettings, today: date) -> list[tuple[int, int]]:
@@ -121,7 +126,7 @@ def _school_year_bounds(school_year: int) -> tuple[datetime, datetime]:
     )
 
 
-def loans_anonymise(*, now: datetime | None = None, dry_run: bool = False) -> AnonymiseResult:
+def loans_anonymise(*, now: datetime | None = None, dry_run: bool = False, limit: int | None = None) -> AnonymiseResult:
     """Detach the returned loans past retention from their readers (see the module's docstring).
 
     Each (reader, school year) is done in its own short transaction, in random order (so the ids
@@ -134,6 +139,8 @@ def loans_anonymise(*, now: datetime | None = None, dry_run: bool = False) -> An
     rng = random.SystemRandom()
     rng.shuffle(groups)
     result = AnonymiseResult()
+    if limit is not None:
+        groups, result.remaining = groups[:limit], max(len(groups) - limit, 0)
     for reader_id, school_year in groups:
         start, end = _school_year_bounds(school_year)
         with transaction.atomic():
@@ -166,29 +173,38 @@ def loans_anonymise(*, now: datetime | None = None, dry_run: bool = False) -> An
 
 def _scrub_events(loan_ids: list[int]) -> int:
     """The log keeps the action, time, desk and loan of an anonymised loan's rows, but no reader,
-    no copy and no detail (titles, names, fines); the detail says the class it was made in."""
+    no copy and no detail (titles, names, fines); the detail says the class the loan was made in.
+    One UPDATE per class and grade of the loans (usually one)."""
     with connection.cursor() as cur:
         # Allowed by the log's append-only trigger for this transaction only (migration 0006).
         cur.execute("SET LOCAL circulation.anonymising = 'on'")
-    events = CirculationEvent.objects.filter(loan_id__in=loan_ids).select_related("loan__school_class")
     n = 0
-    for event in events:
-        c = event.loan.school_class
-        event.reader = None
-        event.copy = None
-        event.detail = (
-            _("已匿名 · %(c)s") % {"c": c.name_on(timezone.localdate(event.at))} if c is not None else _("已匿名")
-        )
-        event.save(update_fields=["reader", "copy", "detail"])
-        n += 1
+    loans = Loan.objects.filter(pk__in=loan_ids)
+    made_in = loans.values_list("school_class", "grade").distinct().order_by()
+    classes = SchoolClass.objects.in_bulk({c for c, _g in made_in if c})
+    # The log is written in the school's language, whoever's request runs this.
+    with translation.override(django_settings.LANGUAGE_CODE):
+        for class_id, grade in made_in:
+            c = classes.get(class_id)
+            if c is not None and grade:
+                detail = _("已匿名 · %(c)s") % {"c": class_name(c.stage, grade, c.number)}
+            else:
+                detail = _("已匿名")
+            these = loans.filter(school_class=class_id, grade=grade).values("pk")
+            n += CirculationEvent.objects.filter(loan_id__in=these).update(reader=None, copy=None, detail=detail)
     with connection.cursor() as cur:
         cur.execute("SET LOCAL circulation.anonymising = 'off'")
     return n
 
 
+# Readers' school years the daily self-run anonymises per request (about 10 queries each).
+DAILY_LIMIT = 50
+
+
 def loans_anonymise_daily(now: datetime | None = None) -> AnonymiseResult | None:
     """Anonymise once a day, whoever comes first (as services.holds_expire_daily): the result, or
-    None if already done today."""
+    None if already done today. At most DAILY_LIMIT groups per call; with more left the day is
+    not claimed, so the next signed-in request goes on (see DailyHoldExpiryMiddleware)."""
     now = _now(now)
     today = timezone.localdate(now)
     unclaimed = Q(history_checked_on__isnull=True) | Q(history_checked_on__lt=today)
@@ -199,7 +215,12 @@ def loans_anonymise_daily(now: datetime | None = None) -> AnonymiseResult | None
     if not claimed:
         return None
     try:
-        return loans_anonymise(now=now)
+        result = loans_anonymise(now=now, limit=DAILY_LIMIT)
     except Exception:
         CirculationSettings.objects.filter(history_checked_on=today).update(history_checked_on=None)
         raise
+    if result.remaining:
+        # More to do (e.g. the first run after installing): give the day back so that the next
+        # request does the next few, instead of one request doing thousands.
+        CirculationSettings.objects.filter(history_checked_on=today).update(history_checked_on=None)
+    return result

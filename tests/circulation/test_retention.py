@@ -120,3 +120,21 @@ def test_the_first_signed_in_request_of_the_day_anonymises_once(client, read_las
     client.get("/")
     assert read_last_year["reader"].loans.count() == 0
     assert services.loans_anonymise_daily() is None  # already done today
+
+
+def test_the_daily_run_does_a_few_at_a_time_and_goes_on_next_request(read_last_year, monkeypatch, school_class):
+    from circulation.services import retention
+    from tests.conftest import make_reader
+
+    s = read_last_year
+    other = make_reader("李小红", school_class=school_class, number="20230202")
+    services.loan_checkout(reader=other, copy_barcode="A0000002", by=s["by"], now=aware(LAST_YEAR))
+    services.loan_return(copy_barcode="A0000002", by=s["by"], now=aware(date(2025, 3, 21)))
+    monkeypatch.setattr(retention, "DAILY_LIMIT", 1)
+    first = services.loans_anonymise_daily()
+    assert (first.groups, first.remaining) == (1, 1)
+    assert CirculationSettings.current().history_checked_on is None  # not claimed: more to do
+    second = services.loans_anonymise_daily()
+    assert (second.groups, second.remaining) == (1, 0)
+    assert services.loans_anonymise_daily() is None  # now the day is done
+    assert not Loan.objects.filter(reader__isnull=False).exists()
