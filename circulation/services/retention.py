@@ -146,7 +146,7 @@ def loans_anonymise(*, now: datetime | None = None, dry_run: bool = False, limit
     if dry_run:
         result.groups, result.loans, result.detail = len(groups), sum(n for _r, _y, n in groups), groups
         return result
-    facts: dict[int, dict] = {}
+    facts: dict[tuple[int, int], dict] = {}
     for year in {y for _r, y, _n in groups}:
         facts.update({(r, year): f for r, f in _facts([r for r, y, _n in groups if y == year], year).items()})
     for reader_id, school_year, _n in groups:
