@@ -138,3 +138,26 @@ def test_the_daily_run_does_a_few_at_a_time_and_goes_on_next_request(read_last_y
     assert (second.groups, second.remaining) == (1, 0)
     assert services.loans_anonymise_daily() is None  # now the day is done
     assert not Loan.objects.filter(reader__isnull=False).exists()
+
+
+def test_the_librarian_sets_the_retention_on_the_settings_page(client, setup):
+    from django.urls import reverse
+
+    client.force_login(setup["by"])
+    page = client.get(reverse("circulation:settings")).content.decode()
+    assert "借阅记录保留方式" in page and "实名借阅记录保留学年数" in page
+    data = {
+        "weekends_closed": "on",
+        "hold_days": 3,
+        "lost_multiplier": "2",
+        "lost_minimum": "10",
+        "severe_damage_percent": 100,
+        "soiled_percent": 50,
+        "minor_damage_percent": 20,
+        "history_rule": "years",
+        "history_years": 0,
+    }
+    assert client.post(reverse("circulation:settings"), data).status_code == 200  # 0 years: refused
+    client.post(reverse("circulation:settings"), {**data, "history_rule": "until_left", "history_years": 2})
+    settings = CirculationSettings.current()
+    assert (settings.history_rule, settings.history_years) == ("until_left", 2)
