@@ -23,6 +23,7 @@ class DailyHoldExpiryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.checked_on = None
+        self.purged_on = None
 
     def __call__(self, request):
         today = timezone.localdate()
@@ -45,8 +46,12 @@ class DailyHoldExpiryMiddleware:
             else:
                 if anonymised and anonymised.loans:
                     logger.info("daily loan anonymisation: %s loans", anonymised.loans)
-            try:
-                uploads.purge_stale()  # import files nobody confirmed or cancelled (library.uploads)
-            except OSError:
-                logger.exception("removing stale uploads failed; it runs again tomorrow")
+                if anonymised and anonymised.remaining:
+                    self.checked_on = None  # more to anonymise: the next request does the next few
+            if self.purged_on != today:
+                self.purged_on = today
+                try:
+                    uploads.purge_stale()  # import files nobody confirmed or cancelled (library.uploads)
+                except OSError:
+                    logger.exception("removing stale uploads failed; it runs again tomorrow")
         return self.get_response(request)

@@ -9,6 +9,8 @@ so every page and selector that shows them asks here instead of deciding on its 
 
 from django.utils.translation import gettext as _
 
+from circulation.models import CirculationSettings
+
 
 def sees_reader_names(user) -> bool:
     """May this user see which reader has which loans across the school (overdue lists, logs)?"""
@@ -42,4 +44,14 @@ def who_may_see(reader) -> list[str]:
         name = head.get_full_name() or head.first_name or head.username
         lines.append(_("您的班主任（%(name)s）：可以看到本班同学的借阅和逾期情况。") % {"name": name})
     lines.append(_("其他老师和同学都看不到您的借阅。"))
+    settings = CirculationSettings.current()
+    if settings.history_rule == CirculationSettings.HistoryRule.UNTIL_LEFT:
+        lines.append(_("已归还的借阅记录在您离校后不再关联您的姓名，只保留班级和年级用于统计。"))
+    else:
+        lines.append(
+            _("已归还的借阅记录保留到还书的学年结束后 %(n)s 个学年，之后不再关联您的姓名，只保留班级和年级用于统计。")
+            % {"n": settings.history_years - 1}
+            if settings.history_years > 1
+            else _("已归还的借阅记录保留到还书的学年结束，之后不再关联您的姓名，只保留班级和年级用于统计。")
+        )
     return lines

@@ -140,3 +140,4 @@ def test_my_account_lists_who_may_see_my_loans(client, overdue, head_teacher):
     assert 'data-testid="who-may-see"' in body
     assert "图书管理员和系统管理员" in body and "学生图书管理员" in body
     assert "您的班主任（陈老师）" in body and "其他老师和同学都看不到您的借阅" in body
+    assert "已归还的借阅记录保留到还书的学年结束，之后不再关联您的姓名" in body

@@ -120,3 +120,44 @@ def test_the_first_signed_in_request_of_the_day_anonymises_once(client, read_las
     client.get("/")
     assert read_last_year["reader"].loans.count() == 0
     assert services.loans_anonymise_daily() is None  # already done today
+
+
+def test_the_daily_run_does_a_few_at_a_time_and_goes_on_next_request(read_last_year, monkeypatch, school_class):
+    from circulation.services import retention
+    from tests.conftest import make_reader
+
+    s = read_last_year
+    other = make_reader("李小红", school_class=school_class, number="20230202")
+    services.loan_checkout(reader=other, copy_barcode="A0000002", by=s["by"], now=aware(LAST_YEAR))
+    services.loan_return(copy_barcode="A0000002", by=s["by"], now=aware(date(2025, 3, 21)))
+    monkeypatch.setattr(retention, "DAILY_LIMIT", 1)
+    first = services.loans_anonymise_daily()
+    assert (first.groups, first.remaining) == (1, 1)
+    assert CirculationSettings.current().history_checked_on is None  # not claimed: more to do
+    second = services.loans_anonymise_daily()
+    assert (second.groups, second.remaining) == (1, 0)
+    assert services.loans_anonymise_daily() is None  # now the day is done
+    assert not Loan.objects.filter(reader__isnull=False).exists()
+
+
+def test_the_librarian_sets_the_retention_on_the_settings_page(client, setup):
+    from django.urls import reverse
+
+    client.force_login(setup["by"])
+    page = client.get(reverse("circulation:settings")).content.decode()
+    assert "借阅记录保留方式" in page and "实名借阅记录保留学年数" in page
+    data = {
+        "weekends_closed": "on",
+        "hold_days": 3,
+        "lost_multiplier": "2",
+        "lost_minimum": "10",
+        "severe_damage_percent": 100,
+        "soiled_percent": 50,
+        "minor_damage_percent": 20,
+        "history_rule": "years",
+        "history_years": 0,
+    }
+    assert client.post(reverse("circulation:settings"), data).status_code == 200  # 0 years: refused
+    client.post(reverse("circulation:settings"), {**data, "history_rule": "until_left", "history_years": 2})
+    settings = CirculationSettings.current()
+    assert (settings.history_rule, settings.history_years) == ("until_left", 2)
