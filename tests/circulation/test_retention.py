@@ -156,6 +156,7 @@ def test_the_librarian_sets_the_retention_on_the_settings_page(client, setup):
         "minor_damage_percent": 20,
         "history_rule": "years",
         "history_years": 0,
+        "desk_idle_minutes": 3,
     }
     assert client.post(reverse("circulation:settings"), data).status_code == 200  # 0 years: refused
     client.post(reverse("circulation:settings"), {**data, "history_rule": "until_left", "history_years": 2})
