@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from circulation.enrolment import enrolled_readers, valid_card_on
 from circulation.models import (
     AnonymousBorrower,
     CirculationEvent,
@@ -31,7 +32,6 @@ from circulation.models import (
 )
 from circulation.naming import class_name
 from circulation.services.common import _now
-from reports.selectors.base import enrolled_readers, valid_card_on
 
 # The groups of loans by (reader, school year of the checkout, local time), with whether all are
 # back and the last return. The school year starts on 8-01, as circulation.models.school_year_of.

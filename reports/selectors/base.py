@@ -11,21 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from catalog.models import Copy, Record
+from circulation.enrolment import (  # noqa: F401 - enrolled_*, valid_card_on re-exported for the reports
+    STAFF_KINDS,
+    enrolled_readers,
+    enrolled_students,
+    valid_card_on,
+)
 from circulation.models import (
-    STAGE_GRADES,
     AnonymousBorrower,
-    LibraryCard,
     Loan,
-    Reader,
     ReaderKind,
-    school_year_of,
 )
 from library.models import School
 from reports.models import CollectionTarget, HoldingsStandard
 from reports.periods import Period
-
-STAFF_KINDS = [ReaderKind.TEACHER, ReaderKind.STAFF]
-
 
 # The 22 base classes of the CLC (中图法基本大类) and the five 部类.
 CLC_BASE = {
@@ -71,38 +70,6 @@ def ratio(numerator, denominator, places: int = 2) -> Decimal | None:
 def share(numerator, denominator) -> Decimal | None:
     """A share as a fraction with 4 decimals (0.8600 = 86.00 %); None when the denominator is 0."""
     return ratio(numerator, denominator, 4)
-
-
-def enrolled_readers(day: date):
-    """Readers enrolled on `day`: not left by then; an inactive reader without a leaving date is out.
-
-    Students also need a class that existed (entry year) and had not graduated on that day.
-    """
-    school_year = school_year_of(day)
-    not_left = Q(left_on__gt=day) | Q(left_on__isnull=True, is_active=True)
-    # A class exists from its entry year until it has gone through the last grade of its stage.
-    in_stage = Q()
-    for stage, grades in STAGE_GRADES.items():
-        in_stage |= Q(school_class__stage=stage, school_class__entry_year__gt=school_year - grades)
-    student = (
-        Q(kind=ReaderKind.STUDENT, school_class__entry_year__lte=school_year)
-        & (Q(school_class__graduated_on__isnull=True) | Q(school_class__graduated_on__gt=day))
-        & Q(school_class__isnull=False)
-        & in_stage
-    )
-    staff = Q(kind__in=STAFF_KINDS)
-    return Reader.objects.filter(not_left).filter(student | staff)
-
-
-def enrolled_students(day: date):
-    return enrolled_readers(day).filter(kind=ReaderKind.STUDENT)
-
-
-def valid_card_on(day: date):
-    """True when the outer reader held a card valid at the end of `day` (hashed IN subquery)."""
-    end = Period(start=day, end=day, label="", kind="range").bounds()[1]
-    holders = LibraryCard.objects.filter(issued_at__lt=end).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
-    return ExpressionWrapper(Q(pk__in=holders.values("reader_id").distinct()), output_field=BooleanField())
 
 
 def loans_in(period: Period):

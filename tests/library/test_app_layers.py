@@ -1,0 +1,55 @@
+"""The apps build on each other in one direction: catalog <- circulation <- reports. The catalogue
+must never import circulation (not even inside a function), or the two apps grow back into an import
+cycle; circulation answers the catalogue through catalog.hooks instead. Likewise reports only read:
+neither the catalogue nor circulation imports reports."""
+
+import ast
+from pathlib import Path
+
+import catalog
+import circulation
+
+CATALOG = Path(catalog.__file__).parent
+
+
+def imports_of(source: str, app: str) -> list[int]:
+    """Line numbers of the imports of `app` (or anything in it) in a module's source."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        if any(name == app or name.startswith(app + ".") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_module_under_catalog_imports_circulation():
+    modules = sorted(CATALOG.rglob("*.py"))
+    assert len(modules) > 20  # the walk really found the catalogue, views and commands included
+    offenders = [
+        f"{path.relative_to(CATALOG.parent)}:{line}"
+        for path in modules
+        for line in imports_of(path.read_text(encoding="utf-8"), "circulation")
+    ]
+    assert offenders == []
+
+
+def test_the_check_sees_imports_inside_functions():
+    source = (
+        "import os\n\ndef f():\n    from circulation.services import loan_checkout\n    import circulation.models\n"
+    )
+    assert imports_of(source, "circulation") == [4, 5]
+
+
+def test_neither_catalog_nor_circulation_imports_reports():
+    modules = sorted(CATALOG.rglob("*.py")) + sorted(Path(circulation.__file__).parent.rglob("*.py"))
+    offenders = [
+        f"{path.relative_to(CATALOG.parent)}:{line}"
+        for path in modules
+        for line in imports_of(path.read_text(encoding="utf-8"), "reports")
+    ]
+    assert offenders == []
