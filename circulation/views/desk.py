@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Copy
 from circulation import exceptions as exc
-from circulation import selectors, services
+from circulation import privacy, selectors, services
 from circulation.models import CirculationSettings, Hold, LibraryCard, Loan, Reader
 from circulation.views.common import desk_name
 
@@ -30,10 +30,6 @@ from circulation.views.common import desk_name
 DESK_READER = "desk_reader"
 DESK_SEEN = "desk_seen"
 SEEN_LIMIT = 300
-
-
-def sees_every_reader(user) -> bool:
-    return user.has_perm("library.manage_readers")
 
 
 def _remember(request, reader_id: int) -> None:
@@ -45,7 +41,7 @@ def _remember(request, reader_id: int) -> None:
 
 
 def may_see(request, reader_id: int) -> bool:
-    return sees_every_reader(request.user) or reader_id in request.session.get(DESK_SEEN, [])
+    return privacy.sees_reader_names(request.user) or reader_id in request.session.get(DESK_SEEN, [])
 
 
 def _book(copy) -> str:
@@ -165,7 +161,7 @@ def scan(request):
     by_number = Reader.objects.filter(student_number=code).values_list("pk", flat=True).first()
     if by_number is not None:
         return _select(request, by_number)
-    if not sees_every_reader(request.user):
+    if not privacy.sees_reader_names(request.user):
         return _respond(
             request,
             tone="error",
@@ -381,4 +377,5 @@ def compensation(request):
 @permission_required("library.use_desk", raise_exception=True)
 def hold_slip(request, pk):
     hold = get_object_or_404(Hold.objects.select_related("record", "reader__school_class", "copy"), pk=pk)
-    return render(request, "circulation/hold_slip.html", {"hold": hold})
+    # A student assistant sees the name only of a reader scanned at their desk (privacy.py).
+    return render(request, "circulation/hold_slip.html", {"hold": hold, "show_name": may_see(request, hold.reader_id)})

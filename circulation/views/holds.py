@@ -114,10 +114,19 @@ def holds(request):
         .select_related("record", "reader__school_class")
         .order_by("record__title", "placed_at", "pk")
     )
+    expired = selectors.recently_expired_holds(today)
+    # A student assistant sees the names only of the readers scanned at their desk (privacy.py):
+    # the hold shelf is found by title and barcode, the reader by scanning their card.
+    everyone = privacy.sees_reader_names(request.user)
+    seen = set(request.session.get("desk_seen", []))
+    for h in [*ready, *waiting, *expired]:
+        h.show_name = everyone or h.reader_id in seen
+        if getattr(h, "now_for", None) is not None:
+            h.now_for.show_name = everyone or h.now_for.reader_id in seen
     return render(
         request,
         "circulation/holds.html",
-        {"ready": ready, "waiting": waiting, "expired": selectors.recently_expired_holds(today), "today": today},
+        {"ready": ready, "waiting": waiting, "expired": expired, "today": today},
     )
 
 

@@ -141,3 +141,30 @@ def test_my_account_lists_who_may_see_my_loans(client, overdue, head_teacher):
     assert "图书管理员和系统管理员" in body and "学生图书管理员" in body
     assert "您的班主任（陈老师）" in body and "其他老师和同学都看不到您的借阅" in body
     assert "已归还的借阅记录保留到还书的学年结束，之后不再关联您的姓名" in body
+
+
+# --- the hold shelf: names only for librarians, or readers scanned at the assistant's desk ------
+
+
+def test_the_hold_shelf_and_slip_show_a_student_assistant_no_names(client, teachers_hold, teacher, assistant):
+    name = teacher.reader.name
+    client.force_login(assistant)
+    shelf = client.get(reverse("circulation:holds")).content.decode()
+    slip = client.get(reverse("circulation:hold_slip", args=[teachers_hold.pk])).content.decode()
+    assert teachers_hold.record.title in shelf and name not in shelf
+    assert teachers_hold.record.title in slip and name not in slip
+
+
+def test_a_reader_scanned_at_the_assistants_desk_is_named_on_the_hold_shelf(client, teachers_hold, teacher, assistant):
+    client.force_login(assistant)
+    session = client.session
+    session["desk_seen"] = [teachers_hold.reader_id]
+    session.save()
+    assert teacher.reader.name in client.get(reverse("circulation:holds")).content.decode()
+    assert teacher.reader.name in client.get(reverse("circulation:hold_slip", args=[teachers_hold.pk])).content.decode()
+
+
+def test_librarians_see_the_names_on_the_hold_shelf(client, setup, teachers_hold, teacher):
+    client.force_login(setup["by"])
+    assert teacher.reader.name in client.get(reverse("circulation:holds")).content.decode()
+    assert teacher.reader.name in client.get(reverse("circulation:hold_slip", args=[teachers_hold.pk])).content.decode()
