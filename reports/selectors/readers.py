@@ -1,0 +1,193 @@
+"""Readers and cards (办证率, participation), 读书之星 and a reader's 借阅记录."""
+
+from django.db import connection
+from django.db.models import Count, Q, Window
+from django.db.models.functions import Rank
+
+from circulation.models import LibraryCard, Reader, ReaderKind, school_year_of
+from circulation.naming import class_name, grade_name
+from reports.periods import Period
+from reports.selectors.base import (
+    STAFF_KINDS,
+    STAGE_ORDER,
+    _borrowed_in,
+    enrolled_readers,
+    enrolled_students,
+    loans_in,
+    share,
+    student_loans_in,
+    valid_card_on,
+)
+
+
+def reader_figures(period: Period) -> dict:
+    """Enrolled students and staff at the end of the period, how many held a valid card (办证率) and
+    how many of them borrowed in the period (participation numerators)."""
+    day = period.end
+    start, end = period.bounds()
+    student, staff = Q(kind=ReaderKind.STUDENT), Q(kind__in=STAFF_KINDS)
+    row = (
+        enrolled_readers(day)
+        .annotate(carded=valid_card_on(day), borrowed=_borrowed_in(period))
+        .aggregate(
+            students=Count("id", filter=student),
+            students_carded=Count("id", filter=student & Q(carded=True)),
+            students_borrowed=Count("id", filter=student & Q(borrowed=True)),
+            students_carded_borrowed=Count("id", filter=student & Q(carded=True, borrowed=True)),
+            staff=Count("id", filter=staff),
+            staff_carded=Count("id", filter=staff & Q(carded=True)),
+            staff_carded_borrowed=Count("id", filter=staff & Q(carded=True, borrowed=True)),
+        )
+    )
+    row["student_card_rate"] = share(row["students_carded"], row["students"])
+    row["staff_card_rate"] = share(row["staff_carded"], row["staff"])
+    row.update(
+        LibraryCard.objects.filter(issued_at__gte=start, issued_at__lt=end).aggregate(
+            cards_issued=Count("id"),
+            student_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.STUDENT)),
+            staff_cards_issued=Count("id", filter=Q(reader__kind__in=STAFF_KINDS)),
+        )
+    )
+    return row
+
+
+def class_enrolment(period: Period) -> dict[int, dict]:
+    """Per class, at the end of the period: students enrolled, with a valid card, with no loan in the period."""
+    rows = (
+        enrolled_students(period.end)
+        .annotate(carded=valid_card_on(period.end), borrowed=_borrowed_in(period))
+        .values("school_class")
+        .annotate(
+            students=Count("id"),
+            carded=Count("id", filter=Q(carded=True)),
+            no_loan=Count("id", filter=Q(borrowed=False)),
+        )
+        .order_by()
+    )
+    return {r["school_class"]: r for r in rows}
+
+
+def top_readers(period: Period, limit: int = 10) -> list[dict]:
+    """读书之星: students with the most loans in the period (ties share a rank).
+
+    Ranked over loans grouped by reader id only (narrow rows); names and classes are fetched after.
+    """
+    ranked = list(
+        student_loans_in(period)
+        .values("reader")
+        .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
+        .filter(rank__lte=limit)
+        .order_by("rank", "reader")[: limit * 3 + 1]
+    )
+    readers = _reader_labels([r["reader"] for r in ranked])
+    stars = [
+        _star(
+            {
+                "rank": r["rank"],
+                "reader": r["reader"],
+                "loans": r["loans"],
+                **{f"reader__{k}": v for k, v in readers[r["reader"]].items()},
+            },
+            period,
+        )
+        for r in ranked
+    ]
+    stars.sort(key=lambda s: (s["rank"], s["student_number"] or "", s["reader_id"]))
+    # Ties share a rank; a long tie on the last place is cut at three times the limit.
+    return stars[: limit * 3]
+
+
+def _reader_labels(ids: list[int]) -> dict[int, dict]:
+    rows = Reader.objects.filter(pk__in=ids).values(
+        "pk", "name", "student_number", "school_class__stage", "school_class__entry_year", "school_class__number"
+    )
+    return {r.pop("pk"): r for r in rows}
+
+
+def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
+    """读书之星 per grade at checkout: RANK() partitioned by stage and grade over the grouped loans.
+
+    Written in SQL because Django puts a partitioned window over an aggregate into GROUP BY.
+    """
+    start, end = period.bounds()
+    sql = """
+        SELECT stage, grade, reader_id, loans, rank FROM (
+            SELECT sc.stage AS stage, l.grade AS grade, l.reader_id AS reader_id, COUNT(*) AS loans,
+                   RANK() OVER (PARTITION BY sc.stage, l.grade ORDER BY COUNT(*) DESC) AS rank
+            FROM circulation_loan l
+            JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
+            WHERE l.checked_out_at >= %s AND l.checked_out_at < %s
+              AND l.reader_kind = %s AND NOT l.is_collective AND l.grade IS NOT NULL
+            GROUP BY sc.stage, l.grade, l.reader_id
+        ) ranked
+        WHERE rank <= %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, ReaderKind.STUDENT.value, limit])
+        ranked = cursor.fetchall()
+    readers = _reader_labels([row[2] for row in ranked])
+    out = []
+    for stage, grade, reader_id, loans, rank in ranked:
+        r = readers[reader_id]
+        star = _star(
+            {
+                "rank": rank,
+                "reader": reader_id,
+                "reader__name": r["name"],
+                "reader__student_number": r["student_number"],
+                "reader__school_class__stage": r["school_class__stage"],
+                "reader__school_class__entry_year": r["school_class__entry_year"],
+                "reader__school_class__number": r["school_class__number"],
+                "loans": loans,
+            },
+            period,
+        )
+        star.update(grade_name=grade_name(stage, grade), stage=stage, grade=grade)
+        out.append(star)
+    out.sort(key=lambda s: (STAGE_ORDER.get(s["stage"], 9), s["grade"], s["rank"], s["student_number"] or ""))
+    # Ties share a rank; a long tie is cut at three times the limit per grade.
+    shown: dict[tuple, int] = {}
+    kept = []
+    for star in out:
+        key = (star["stage"], star["grade"])
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= limit * 3:
+            kept.append(star)
+    return kept
+
+
+def _star(r: dict, period: Period) -> dict:
+    entry = r["reader__school_class__entry_year"]
+    klass = (
+        class_name(
+            r["reader__school_class__stage"],
+            school_year_of(period.end) - entry + 1,
+            r["reader__school_class__number"],
+        )
+        if entry
+        else ""
+    )
+    return {
+        "rank": r["rank"],
+        "reader_id": r["reader"],
+        "name": r["reader__name"],
+        "student_number": r["reader__student_number"],
+        "class_name": klass,
+        "loans": r["loans"],
+    }
+
+
+def reading_record(reader: Reader, period: Period) -> dict:
+    """A reader's loans in the period (借阅记录), oldest first."""
+    loans = list(
+        loans_in(period)
+        .filter(reader=reader)
+        .select_related("copy__record", "school_class")
+        .order_by("checked_out_at", "pk")
+    )
+    return {
+        "loans": loans,
+        "count": len(loans),
+        "titles": len({loan.copy.record_id for loan in loans}),
+        "renewals": sum(loan.renewals for loan in loans),
+    }

@@ -1,0 +1,192 @@
+"""The semester summary: core figures, the comparison with the previous period."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from circulation.models import Loan
+from library.models import School
+from reports.models import ReportSettings
+from reports.periods import Period
+from reports.selectors.base import STAFF_LOAN, STUDENT_LOAN, _visit_key, enrolled_students, loans_in, ratio, share
+from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
+from reports.selectors.classes import class_and_grade_rows, class_gap
+from reports.selectors.collection import collection_figures, holdings, students_by_stage
+from reports.selectors.readers import reader_figures, top_readers, top_readers_by_grade
+
+
+def core_figures(period: Period, cap: int | None = None) -> dict:
+    """The main figures, also used for the comparison with the previous period (without `cap`)."""
+    readers = reader_figures(period)
+    circ = circulation_figures(period)
+    held = holdings(period.end, cap)
+    students = readers["students"]
+    return {
+        "readers": readers,
+        "circulation": circ,
+        "holdings": held,
+        "volumes": held["volumes"],
+        "lendable": held["lendable"],
+        "loans_per_student": ratio(circ["student_loans"], students),
+        "participation": share(readers["students_borrowed"], students),
+        "reader_borrowing_rate": share(
+            readers["students_carded_borrowed"] + readers["staff_carded_borrowed"],
+            readers["students_carded"] + readers["staff_carded"],
+        ),
+        "volumes_per_student": ratio(held["volumes"], students, 1),
+        "circulation_rate": ratio(circ["loans"], held["lendable"]),
+        "utilisation": share(circ["copies_lent"], held["volumes"]),
+    }
+
+
+COMPARED = [
+    # key, label, kind ("int", "ratio", "share")
+    ("students", N_("在校学生数（人）"), "int"),
+    ("loans", N_("借阅册次（全部读者）"), "int"),
+    ("student_loans", N_("学生借阅册次"), "int"),
+    ("staff_loans", N_("教职工借阅册次"), "int"),
+    ("visits", N_("借阅人次"), "int"),
+    ("student_borrowers", N_("有借阅的学生数（人）"), "int"),
+    ("loans_per_student", N_("生均借阅（册）"), "ratio"),
+    ("participation", N_("借阅参与率"), "share"),
+    ("overdue_rate", N_("逾期率"), "share"),
+    ("volumes", N_("馆藏册数"), "int"),
+    ("volumes_per_student", N_("生均藏书（册）"), "ratio"),
+    ("circulation_rate", N_("流通率（次）"), "ratio"),
+    ("utilisation", N_("藏书利用率"), "share"),
+]
+
+
+def _flat(core: dict) -> dict:
+    c = core["circulation"]
+    return {
+        "students": core["readers"]["students"],
+        "loans": c["loans"],
+        "student_loans": c["student_loans"],
+        "staff_loans": c["staff_loans"],
+        "visits": c["visits"],
+        "student_borrowers": c["student_borrowers"],
+        "loans_per_student": core["loans_per_student"],
+        "participation": core["participation"],
+        "overdue_rate": c["overdue_rate"],
+        "volumes": core["volumes"],
+        "volumes_per_student": core["volumes_per_student"],
+        "circulation_rate": core["circulation_rate"],
+        "utilisation": core["utilisation"],
+    }
+
+
+def comparison_figures(period: Period) -> dict:
+    """The compared figures of the previous period only (4 light queries instead of the full set)."""
+    start, end = period.bounds()
+    # DISTINCT: one entry per reader, so the hashed IN set stays small for a whole school year.
+    borrowers = (
+        Loan.objects.filter(checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False)
+        .values("reader_id")
+        .distinct()
+    )
+    readers = enrolled_students(period.end).aggregate(
+        students=Count("id"), students_borrowed=Count("id", filter=Q(pk__in=borrowers))
+    )
+    circ = loans_in(period).aggregate(
+        loans=Count("id"),
+        student_loans=Count("id", filter=STUDENT_LOAN),
+        staff_loans=Count("id", filter=STAFF_LOAN),
+        visits=Count(_visit_key(), distinct=True),
+        student_borrowers=Count("reader", distinct=True, filter=STUDENT_LOAN),
+        copies_lent=Count("copy", distinct=True),
+    )
+    returns = (
+        Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
+        .annotate(return_day=TruncDate("returned_at"))
+        .aggregate(returns=Count("id"), overdue=Count("id", filter=Q(return_day__gt=F("due_date"))))
+    )
+    held = holdings(period.end)
+    students = readers["students"]
+    return {
+        "students": students,
+        "loans": circ["loans"],
+        "student_loans": circ["student_loans"],
+        "staff_loans": circ["staff_loans"],
+        "visits": circ["visits"],
+        "student_borrowers": circ["student_borrowers"],
+        "loans_per_student": ratio(circ["student_loans"], students),
+        "participation": share(readers["students_borrowed"], students),
+        "overdue_rate": share(returns["overdue"], returns["returns"]),
+        "volumes": held["volumes"],
+        "volumes_per_student": ratio(held["volumes"], students, 1),
+        "circulation_rate": ratio(circ["loans"], held["lendable"]),
+        "utilisation": share(circ["copies_lent"], held["volumes"]),
+    }
+
+
+def comparison(current: dict, previous: dict | None) -> list[dict]:
+    """Rows of the comparison table: `current` is core_figures(), `previous` comparison_figures()."""
+    now = _flat(current)
+    before = previous or {}
+    rows = []
+    for key, label, kind in COMPARED:
+        a, b = now[key], before.get(key)
+        change = None if a is None or b is None else a - b
+        rows.append({"key": key, "label": _(label), "kind": kind, "current": a, "previous": b, "change": change})
+    return rows
+
+
+@dataclass
+class Summary:
+    period: Period
+    previous: Period | None
+    school_name: str
+    core: dict
+    collection: dict
+    classes: list
+    grades: list
+    gap: dict | None
+    stars: list
+    grade_stars: list
+    titles: list
+    clc: list
+    compare: list
+
+    @property
+    def readers(self):
+        return self.core["readers"]
+
+    @property
+    def circ(self):
+        return self.core["circulation"]
+
+
+def semester_summary(period: Period, previous: Period | None) -> Summary:
+    settings = ReportSettings.current()
+    core = core_figures(period, settings.duplicate_cap)
+    classes, grades = class_and_grade_rows(period)
+    by_stage = students_by_stage(period.end)
+    school = School.objects.order_by("pk").first()
+    prev_figures = comparison_figures(previous) if previous else None
+    ranked, clc = _titles_and_classes(period, 20)
+    return Summary(
+        period=period,
+        previous=previous,
+        school_name=school.name if school else "",
+        core=core,
+        collection=collection_figures(
+            period,
+            core["readers"]["students"],
+            by_stage,
+            school.stage if school else School.Stage.PRIMARY,
+            held=core["holdings"],
+            settings=settings,
+        ),
+        classes=classes,
+        grades=grades,
+        gap=class_gap(classes),
+        stars=top_readers(period),
+        grade_stars=top_readers_by_grade(period),
+        titles=top_titles(period, ranked=ranked),
+        clc=loans_by_clc(period, clc),
+        compare=comparison(core, prev_figures),
+    )
