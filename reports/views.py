@@ -64,7 +64,7 @@ def _summary_charts(s) -> dict:
 def summary(request):
     today = timezone.localdate()
     period, error = _period_or_error(request, today)
-    s = selectors.semester_summary(period, previous_period(period), today)
+    s = selectors.summary_for(period, previous_period(period), today)
     context = _period_context(period, error) | {
         "s": s,
         "work_summary": selectors.work_summary_text(s),
@@ -81,7 +81,7 @@ def summary_export(request):
         period = parse_period(request.GET, today)
     except PeriodError as exc:
         return _bad_request(request, str(exc))
-    s = selectors.semester_summary(period, previous_period(period), today)
+    s = selectors.summary_for(period, previous_period(period), today)
     return exports.summary_workbook(s).response(exports.summary_filename(s))
 
 

@@ -5,6 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from reports.models import SummaryCache
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,8 +55,17 @@ def test_summary_page_shows_the_figures(client, admin, school):
 def test_summary_query_count_is_pinned(client, librarian, school, django_assert_num_queries):
     client.force_login(librarian)
     url = reverse("reports:summary") + term_q(school)
-    client.get(url)  # warm up (session, content types)
-    with django_assert_num_queries(38):
+    client.get(url)  # warm up (session, content types); the finished term's figures are now kept
+    SummaryCache.objects.all().delete()
+    with django_assert_num_queries(47):  # computed (38) + fingerprint, settings, cache lookup and upsert
+        client.get(url)
+
+
+def test_a_finished_terms_summary_is_read_from_the_cache(client, librarian, school, django_assert_num_queries):
+    client.force_login(librarian)
+    url = reverse("reports:summary") + term_q(school)
+    client.get(url)
+    with django_assert_num_queries(11):
         client.get(url)
 
 
