@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog.models import Copy, CopyStatus, CopyStatusChange
 from catalog.status import copy_change_status, copy_write_off
+from circulation import naming
 from circulation.calendar_rules import Calendar, compute_due
 from circulation.models import (
     CirculationEvent,
@@ -57,7 +58,7 @@ def term_dates(school_year: int, number: int) -> tuple[date, date]:
 
 
 def term_name(school_year: int, number: int) -> str:
-    return f"{school_year}—{school_year + 1}学年第{'一' if number == 1 else '二'}学期"
+    return naming.term_name(school_year, number)
 
 
 def demo_terms(today: date, count: int) -> list[tuple[int, int]]:
