@@ -1,11 +1,14 @@
-"""The figures of a finished period, computed once and kept (reports.models.SummaryCache).
+"""The figures of a period, computed once and kept (reports.models.SummaryCache).
 
 A finished period's figures never change unless somebody edits the past: a loan of that time, a
-reader who left, a card, a copy written off, a hold, a setting. The fingerprint below sums up those
-rows in one query (a hash over the period's loans, counts and high-water marks elsewhere); when it
-differs from the stored one the figures are computed again. A running period is never cached.
+reader who left, a card, a copy written off or moved, a hold, a setting. The fingerprint below sums
+up those rows in one query (a hash over the period's loans, sums, counts and high-water marks
+elsewhere); when it differs from the stored one the figures are computed again. A running period is
+kept too, for today only (its figures are "up to today"): the next loan, return or hold changes the
+fingerprint, so it is recomputed then, and reused while the desk is quiet.
 """
 
+import hashlib
 import pickle
 from datetime import date
 
@@ -30,9 +33,12 @@ SELECT concat_ws('|',
           c.graduated_on, c.head_teacher_id))::bigint), 0) FROM circulation_schoolclass c),
   (SELECT count(*) || ':' || coalesce(sum(hashtext(concat_ws(',', k.id, k.reader_id, k.issued_at,
           k.ended_at))::bigint), 0) FROM circulation_librarycard k),
-  (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || count(withdrawn_on) || ':'
-          || coalesce(max(withdrawn_on)::text, '') || ':' || coalesce(max(acquired_on)::text, '')
+  (SELECT concat_ws(':', count(*), max(id), sum(location_id), sum(price), count(withdrawn_on),
+          sum(withdrawn_on - DATE '2000-01-01'), sum(acquired_on - DATE '2000-01-01'), sum(record_id))
      FROM catalog_copy),
+  (SELECT coalesce(string_agg(concat_ws(',', id, is_lendable), ';' ORDER BY id), '') FROM catalog_location),
+  (SELECT coalesce(sum(hashtext(concat_ws(',', u.id, u.username, u.first_name, u.last_name))::bigint), 0)
+     FROM auth_user u),
   (SELECT coalesce(max(updated_at)::text, '') FROM catalog_record),
   (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || count(closed_at) FROM circulation_hold),
   (SELECT count(*) || ':' || coalesce(max(id), 0) FROM circulation_renewal),
@@ -56,21 +62,22 @@ def _fingerprint(periods: list[Period]) -> str:
         (value,) = cursor.fetchone()
     settings = ReportSettings.current()
     standards = (settings.duplicate_cap, settings.structure_tolerance, settings.never_borrowed_years)
-    return f"{value}|{standards}"[:400]
+    return hashlib.sha256(f"{value}|{standards}".encode()).hexdigest()
 
 
-def _key(period: Period, previous: Period | None) -> str:
+def _key(period: Period, previous: Period | None, today: date) -> str:
     def part(p: Period | None) -> str:
-        return "-" if p is None else f"{p.kind}:{p.start.isoformat()}:{p.end.isoformat()}:{p.label}"
+        return "-" if p is None else f"{p.kind}:{p.start.isoformat()}:{p.end.isoformat()}:{p.term_id or ''}"
 
-    return f"{get_language() or ''}|{part(period)}|{part(previous)}"[:200]
+    # A running period's figures are "up to today": kept for today only.
+    as_of = today.isoformat() if period.end >= today else "done"
+    key = f"{get_language() or ''}|{as_of}|{part(period)}|{part(previous)}|{period.label}"
+    return key if len(key) <= 200 else key[:136] + hashlib.sha256(key.encode()).hexdigest()
 
 
 def summary_for(period: Period, previous: Period | None, today: date) -> Summary:
-    """semester_summary(), kept for a finished period and reused while its fingerprint holds."""
-    if period.end >= today:
-        return semester_summary(period, previous, today)
-    key = _key(period, previous)
+    """semester_summary(), kept and reused while its fingerprint holds (a running period: today only)."""
+    key = _key(period, previous, today)
     fingerprint = _fingerprint([p for p in (period, previous) if p is not None])
     row = SummaryCache.objects.filter(key=key).only("fingerprint", "data").first()
     if row is not None and row.fingerprint == fingerprint:
