@@ -168,9 +168,9 @@ def summary_workbook(s) -> Workbook:
             [
                 _("最高：%(high)s %(hv)s册；最低：%(low)s %(lv)s册；差距 %(gap)s册")
                 % {
-                    "high": s.gap["high"].name,
+                    "high": s.gap["high_label"],
                     "hv": s.gap["high"].per_student,
-                    "low": s.gap["low"].name,
+                    "low": s.gap["low_label"],
                     "lv": s.gap["low"].per_student,
                     "gap": s.gap["gap"],
                 }

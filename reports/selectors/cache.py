@@ -65,13 +65,17 @@ def _fingerprint(periods: list[Period]) -> str:
     return hashlib.sha256(f"{value}|{standards}".encode()).hexdigest()
 
 
+# Part of every key: raise it when the Summary's shape changes, so older kept figures are not read back.
+FORMAT = 1
+
+
 def _key(period: Period, previous: Period | None, today: date) -> str:
     def part(p: Period | None) -> str:
         return "-" if p is None else f"{p.kind}:{p.start.isoformat()}:{p.end.isoformat()}:{p.term_id or ''}"
 
     # A running period's figures are "up to today": kept for today only.
     as_of = today.isoformat() if period.end >= today else "done"
-    key = f"{get_language() or ''}|{as_of}|{part(period)}|{part(previous)}|{period.label}"
+    key = f"{FORMAT}|{get_language() or ''}|{as_of}|{part(period)}|{part(previous)}|{period.label}"
     return key if len(key) <= 200 else key[:136] + hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -60,15 +60,10 @@ def _titles_sentence(s: Summary) -> str:
 def _gap_sentence(s: Summary) -> str:
     if not s.gap:
         return ""
-    highs, lows = s.gap.get("highs") or [s.gap["high"]], s.gap.get("lows") or [s.gap["low"]]
-    high = (
-        s.gap["high"].name if len(highs) == 1 else _("%(names)s（并列）") % {"names": _names([c.name for c in highs])}
-    )
-    low = s.gap["low"].name if len(lows) == 1 else _("%(names)s（并列）") % {"names": _names([c.name for c in lows])}
     return _("借阅最活跃的班级是%(high)s，生均%(high_value)s册；%(low)s生均%(low_value)s册，相差%(gap)s册。") % {
-        "high": high,
+        "high": s.gap["high_label"],
         "high_value": s.gap["high"].per_student,
-        "low": low,
+        "low": s.gap["low_label"],
         "low_value": s.gap["low"].per_student,
         "gap": s.gap["gap"],
     }

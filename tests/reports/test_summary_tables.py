@@ -40,3 +40,11 @@ def test_new_cards_of_class_book_corners_are_in_the_readers_table(client, admin,
     assert re.search(r'data-testid="collective-cards-issued">1<', html)
     draft = re.search(r'data-testid="work-summary"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     assert "班级集体1张" in draft
+
+
+def test_classes_tied_for_the_lowest_figure_are_named_as_a_tie(client, admin, school):
+    client.force_login(admin)
+    html = client.get(reverse("reports:summary") + f"?term={school.term.pk}").content.decode()
+    gap = re.search(r'data-testid="class-gap">(.*?)</p>', html, re.S).group(1)
+    # 三年级(2)班 and 四年级(1)班 both have 1.00 loans per student.
+    assert "三年级(2)班、四年级(1)班（并列）" in gap
