@@ -75,3 +75,16 @@ def test_an_english_page_has_no_chinese_punctuation_or_grade_names(client, admin
 
 def test_the_check_finds_chinese_punctuation_and_grade_names():
     assert problems("Loans：3") and problems("三年级(2)班") and not problems("Grade 3, Class 2: 3 loans")
+
+
+def test_a_running_term_in_english_says_it_is_in_progress(client, admin, english_school, monkeypatch):
+    from datetime import date
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 10, 15))
+    client.force_login(admin)
+    html = english_page(client, reverse("reports:summary") + f"?term={english_school.term.pk}")
+    assert "is in progress" in html
+    assert "same stage" in html
+    assert problems(html) == []
