@@ -17,7 +17,7 @@ from reports.periods import Period
 from reports.selectors.base import STAFF_LOAN, STUDENT_LOAN, _visit_key, enrolled_students, loans_in, ratio, share
 from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
 from reports.selectors.classes import class_and_grade_rows, class_gap
-from reports.selectors.collection import collection_figures, holdings, students_by_stage
+from reports.selectors.collection import collection_figures, holdings
 from reports.selectors.readers import reader_figures, top_readers, top_readers_by_grade
 
 
@@ -241,7 +241,11 @@ def _summary(period: Period, previous: Period | None) -> Summary:
     settings = ReportSettings.current()
     core = core_figures(period, settings.duplicate_cap)
     classes, grades = class_and_grade_rows(period)
-    by_stage = students_by_stage(period.end)
+    # Students per stage from the class rows (enrolled students are always in a class): one query fewer.
+    by_stage: dict[str, int] = {}
+    for c in classes:
+        if c.students:
+            by_stage[c.stage] = by_stage.get(c.stage, 0) + c.students
     school = School.objects.order_by("pk").first()
     prev_figures = comparison_figures(previous) if previous else None
     ranked, clc = _titles_and_classes(period, 20)

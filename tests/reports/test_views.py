@@ -57,7 +57,7 @@ def test_summary_query_count_is_pinned(client, librarian, school, django_assert_
     url = reverse("reports:summary") + term_q(school)
     client.get(url)  # warm up (session, content types); the finished term's figures are now kept
     SummaryCache.objects.all().delete()
-    with django_assert_num_queries(47):  # computed (38) + fingerprint, settings, cache lookup and upsert
+    with django_assert_num_queries(46):  # computed (37) + fingerprint, settings, cache lookup and upsert
         client.get(url)
 
 
