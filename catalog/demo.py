@@ -4,6 +4,12 @@ Seeds are the 417 real books of shared/data/books-zh-sample.csv (copied to catal
 rest are believable variants of them (other editions and publishers, volumes of a set) with
 invented ISBN-13s with valid check digits. Everything goes in with bulk_create; the search
 document is made in Python and indexed by the database trigger.
+
+The demo school is a primary school, so its collection is mostly 低/中/高年级 reading: a variant is
+first given a reading level (PRIMARY_MIX), then a seed of that level, or a classic of the sample
+(literature, history, popular science) in a children's edition of that level (注音版 for 低年级,
+美绘版 for 中年级, 青少版 for 高年级: the title and the edition say the level). Books for teachers
+and older readers stay what they are and are a small share.
 """
 
 import csv
@@ -46,18 +52,6 @@ LOCATIONS = [
     ("班级图书角", "BJ", True),
     ("教师资料室", "JS", True),
 ]
-EDITIONS = [
-    "注音版",
-    "彩绘注音版",
-    "青少版",
-    "插图本",
-    "典藏版",
-    "美绘版",
-    "修订版",
-    "第2版",
-    "无障碍阅读版",
-    "名师导读版",
-]
 PUBLISHERS = [
     ("人民文学出版社", "北京"),
     ("人民教育出版社", "北京"),
@@ -76,6 +70,20 @@ PUBLISHERS = [
     ("华东师范大学出版社", "上海"),
     ("湖南少年儿童出版社", "长沙"),
 ]
+# Reading levels of the generated titles in a primary school, with their weights.
+PRIMARY_MIX = [("lower", 25), ("middle", 30), ("upper", 28), ("junior", 7), ("teacher", 7), ("senior", 3)]
+# Children's editions that make a classic readable at a level (the edition names the level).
+LEVEL_EDITIONS = {
+    "lower": ["注音版", "彩绘注音版"],
+    "middle": ["美绘版", "插图本", "无障碍阅读版"],
+    "upper": ["青少版", "名师导读版"],
+}
+SAME_LEVEL_EDITIONS = ["典藏版", "修订版", "第2版", "精装版"]
+# Classes whose books are adapted for children: literature, history stories, popular science.
+ADAPTABLE = ("I", "K", "N", "P", "Q", "Z")
+# How many extra copies a title of each level gets, relative to the others (a primary school buys
+# several copies of class readers, few of reference books for teachers).
+COPY_WEIGHT = {"lower": 3.0, "middle": 3.0, "upper": 3.0, "junior": 1.0, "teacher": 0.5, "senior": 0.3, "": 1.0}
 SUPPLIERS = ["新华书店教材发行中心", "博库图书有限公司", "凤凰新华书店", "当当网（团购）", "京东图书（团购）"]
 
 
@@ -151,26 +159,51 @@ def build(ctx) -> None:
     counters: dict[str, int] = defaultdict(int)
     records: list[Record] = []
     variant_no: dict[int, int] = defaultdict(int)
+    mix_levels = [lv for lv, _w in PRIMARY_MIX]
+    mix_weights = [w for _lv, w in PRIMARY_MIX]
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for j, row in enumerate(base_rows):
+        by_level[LEVELS.get(row["reader_level"], "")].append(j)
+    classics = [
+        j
+        for j, row in enumerate(base_rows)
+        if row["clc"][:1] in ADAPTABLE and LEVELS.get(row["reader_level"]) in ("junior", "senior", "upper")
+    ] or list(range(len(base_rows)))
+    classic_set = set(classics)
+    by_level_rest = {lv: [j for j in pool if j not in classic_set] for lv, pool in by_level.items()}
+    by_level_rest = defaultdict(list, by_level_rest)
+    adapt = False
     for i in range(scale.titles):
         if i < len(base_rows):
             seed_index, row, edition, volume = i, base_rows[i], "", ""
             publisher, place = row["publisher"], ""
             year = int(row["pub_year"] or 2015)
         else:
-            seed_index = rng.randrange(len(base_rows))
+            target = rng.choices(mix_levels, weights=mix_weights)[0]
+            adapt = target in LEVEL_EDITIONS and (not by_level[target] or rng.random() < 0.4)
+            # The classics of the sample come in children's editions; other editions for older
+            # readers are drawn from the rest of the sample (textbooks, reference, teachers' books).
+            pool = classics if adapt else (by_level_rest[target] or by_level[target] or list(range(len(base_rows))))
+            seed_index = rng.choice(pool)
             row = base_rows[seed_index]
             variant_no[seed_index] += 1
             k = variant_no[seed_index]
             publisher, place = rng.choice(PUBLISHERS)
-            if row["clc"].startswith(("I", "Z", "K")) and rng.random() < 0.35:
+            if adapt:
+                # A children's edition of a classic: the edition names the level.
+                volume, edition = "", rng.choice(LEVEL_EDITIONS[target])
+            elif row["clc"].startswith(("I", "Z", "K")) and rng.random() < 0.35:
                 volume, edition = f"第{k}册", ""
             else:
                 volume, edition = (
                     "",
-                    EDITIONS[k % len(EDITIONS)] + (f"（{k // len(EDITIONS) + 1}）" if k > len(EDITIONS) else ""),
+                    SAME_LEVEL_EDITIONS[k % len(SAME_LEVEL_EDITIONS)]
+                    + (f"（{k // len(SAME_LEVEL_EDITIONS) + 1}）" if k > len(SAME_LEVEL_EDITIONS) else ""),
                 )
             year = rng.randrange(2008, ctx.today.year + 1)
         level = LEVELS.get(row["reader_level"], "")
+        if i >= len(base_rows) and adapt:
+            level = target
         authors = row["author"].replace(", ", "；")
         translator = row["translator"]
         code = row["clc"]
@@ -198,11 +231,11 @@ def build(ctx) -> None:
     Record.objects.bulk_create(records, batch_size=2000)
     BookNumberCounter.objects.bulk_create([BookNumberCounter(clc=c, last_number=n) for c, n in counters.items()])
 
-    # Copies: every record at least one; popular (seed) titles more.
+    # Copies: every record at least one; titles for the pupils' own levels more (class readers).
     total = max(scale.copies, len(records))
     per_record = [1] * len(records)
-    for _i in range(total - len(records)):
-        j = rng.randrange(len(records)) if rng.random() < 0.7 else rng.randrange(min(len(records), len(base_rows)))
+    weights = [COPY_WEIGHT.get(rec.reader_level, 1.0) for rec in records]
+    for j in rng.choices(range(len(records)), weights=weights, k=total - len(records)):
         per_record[j] += 1
     by_level_location = {
         "lower": ["BJ", "YW", "SK"],

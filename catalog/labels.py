@@ -52,7 +52,25 @@ def code128_svg(code: str) -> str:
     )
     svg = out.getvalue().decode("utf-8")
     # Drop the XML prolog and doctype: the SVG is embedded in HTML.
-    return svg[svg.index("<svg") :]
+    return scalable_svg(svg[svg.index("<svg") :])
+
+
+_SVG_SIZE = re.compile(r'<svg([^>]*?) width="([\d.]+)mm" height="([\d.]+)mm"')
+_PX_PER_MM = 96 / 25.4
+
+
+def scalable_svg(svg: str) -> str:
+    """Give python-barcode's SVG (sized in mm, no viewBox) a viewBox, so that a CSS width or height
+    scales the bars and keeps them centred in the box instead of leaving them at its left edge."""
+
+    def add_view_box(m: re.Match) -> str:
+        w, h = float(m.group(2)), float(m.group(3))
+        return (
+            f'<svg{m.group(1)} width="{m.group(2)}mm" height="{m.group(3)}mm"'
+            f' viewBox="0 0 {w * _PX_PER_MM:.3f} {h * _PX_PER_MM:.3f}" preserveAspectRatio="xMidYMid meet"'
+        )
+
+    return _SVG_SIZE.sub(add_view_box, svg, count=1)
 
 
 def spine_lines(call_number: str) -> tuple[str, str]:

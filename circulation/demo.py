@@ -10,10 +10,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from catalog.models import Copy, CopyStatus, CopyStatusChange
 from catalog.status import copy_change_status, copy_write_off
+from circulation import naming
 from circulation.calendar_rules import Calendar, compute_due
 from circulation.models import (
     CirculationEvent,
@@ -50,6 +52,27 @@ MOVEABLE = {
 }
 
 
+# A few loans come from a reservation (预约) that was kept for the reader and collected.
+HOLD_SHARE = 0.03
+# The reading level next to a pupil's own, for the loans that are not at it.
+NEIGHBOURS = {
+    "lower": ["middle"],
+    "middle": ["lower", "upper"],
+    "upper": ["middle", "junior"],
+    "junior": ["upper", "senior"],
+    "senior": ["junior"],
+}
+
+
+def reading_level(stage: str, grade: int | None) -> str | None:
+    """The reading level (catalog ReaderLevel) of a pupil's grade: 1–2 低年级, 3–4 中年级, 5–6 高年级."""
+    if grade is None:
+        return None
+    if stage == "primary":
+        return "lower" if grade <= 2 else "middle" if grade <= 4 else "upper"
+    return "junior" if stage == "junior" else "senior"
+
+
 def term_dates(school_year: int, number: int) -> tuple[date, date]:
     if number == 1:
         return date(school_year, 9, 1), date(school_year + 1, 1, 20)
@@ -57,7 +80,7 @@ def term_dates(school_year: int, number: int) -> tuple[date, date]:
 
 
 def term_name(school_year: int, number: int) -> str:
-    return f"{school_year}—{school_year + 1}学年第{'一' if number == 1 else '二'}学期"
+    return naming.term_name(school_year, number)
 
 
 def demo_terms(today: date, count: int) -> list[tuple[int, int]]:
@@ -128,7 +151,7 @@ def build(ctx) -> None:
     copies = list(
         Copy.objects.filter(status=CopyStatus.ON_SHELF, withdrawn_on__isnull=True, location__is_lendable=True)
         .order_by("pk")
-        .values_list("pk", "record_id", "price")
+        .values_list("pk", "record_id", "price", "record__reader_level")
     )
     if not copies:
         ctx.say("  circulation: policies and calendar only (no lendable copies to build a loan history)")
@@ -145,19 +168,44 @@ class History:
         self.copies = copies
         self.today = ctx.today
         self.busy = [None] * len(copies)  # ordinal day the copy is free again; -1: never (open/lost)
-        n = len(copies)
-        self.popular = max(1, n // 10)  # a tenth of the copies gets half of the loans
+        # Copies by the reading level of their title: pupils borrow mostly at their own level.
+        self.pools: dict[str, list[int]] = defaultdict(list)
+        for i, row in enumerate(copies):
+            self.pools[row[3] or ""].append(i)
+        self.everything = list(range(len(copies)))
+        # A primary pupil's "anything": any children's book, not the teachers' or the 高中 shelf.
+        self.children = sorted(i for lv in ("lower", "middle", "upper") for i in self.pools.get(lv, []))
+        self.fulfilled_holds = []
         staff = [ctx.users.get("librarian"), ctx.users.get("assistant")]
         self.staff = [u for u in staff if u is not None] or [None]
         self.loan_rows = 0
         self.open_copy_ids = []
         self.open_by_reader = defaultdict(int)
 
-    def pick_copy(self, day_ordinal: int):
+    def pool_for(self, level: str | None) -> list[int]:
+        """Mostly the reader's own level, sometimes the next one, now and then anything."""
         rng = self.rng
-        n = len(self.copies)
+        if level:
+            roll = rng.random()
+            if roll < 0.8:
+                wanted = level
+            elif roll < 0.95:
+                wanted = rng.choice(NEIGHBOURS.get(level, [level]))
+            else:
+                wanted = None
+            if wanted and self.pools.get(wanted):
+                return self.pools[wanted]
+            if level in ("lower", "middle", "upper") and self.children:
+                return self.children
+        return self.everything
+
+    def pick_copy(self, day_ordinal: int, level: str | None = None):
+        rng = self.rng
         for _attempt in range(8):
-            i = rng.randrange(self.popular) if rng.random() < 0.5 else rng.randrange(n)
+            pool = self.pool_for(level)
+            # A tenth of each shelf (the favourites) gets half of the loans.
+            popular = max(1, len(pool) // 10)
+            i = pool[rng.randrange(popular)] if rng.random() < 0.5 else pool[rng.randrange(len(pool))]
             free = self.busy[i]
             if free is None or (free != -1 and free <= day_ordinal):
                 return i
@@ -184,12 +232,14 @@ class History:
             loans, renewals = self.simulate_term(term, readers, policies, refused)
             self.write(loans, renewals)
         CirculationEvent.objects.bulk_create(refused, batch_size=5000)
+        Hold.objects.bulk_create(self.fulfilled_holds, batch_size=5000)
         self.finish_open_copies()
         n_comp = self.compensations()
         n_holds = self.holds(readers)
         ctx.say(
             f"  circulation: {len(self.terms)} terms, {self.loan_rows} loans "
-            f"({len(self.open_copy_ids)} open), {n_comp} compensations, {n_holds} holds, {len(refused)} refusals"
+            f"({len(self.open_copy_ids)} open), {n_comp} compensations, {n_holds} holds "
+            f"(and {len(self.fulfilled_holds)} fulfilled), {len(refused)} refusals"
         )
 
     def simulate_term(self, term, readers, policies, refused):
@@ -220,6 +270,7 @@ class History:
                 continue
             c = r.school_class
             grade = c.grade_on(day) if c else None
+            level = reading_level(c.stage, grade) if c and r.kind in ("student", "collective") else None
             if r.kind == "collective":
                 count = rng.randrange(20, 41)  # the class book corner, exchanged about monthly
             elif r.kind == "student":
@@ -243,11 +294,13 @@ class History:
             # Pupils bring their books back together at a weekly library lesson.
             lesson_return = day + timedelta(days=rng.choice((7, 7, 7, 7, 7, 14)))
             for _n in range(count):
-                i = self.pick_copy(day.toordinal())
+                i = self.pick_copy(day.toordinal(), level)
                 if i is None:
                     continue
                 copy_pk = self.copies[i][0]
                 at = self.ctx.aware(day, rng.randrange(8, 17), rng.randrange(60))
+                if r.kind != "collective" and rng.random() < HOLD_SHARE:
+                    self.fulfilled_hold(r, i, day, at, term.start)
                 if r.kind == "collective":
                     due = term.end
                     exchange = self.next_open(day + timedelta(days=rng.randrange(28, 36)))
@@ -314,6 +367,27 @@ class History:
             heapq.heappush(heap, (self.next_open(next_visit), r.pk, r))
         return loans, renewals
 
+    def fulfilled_hold(self, reader, i: int, day: date, at, term_start: date) -> None:
+        """The loan came from a reservation: placed a few days before (in the same term), kept on the
+        hold shelf, collected."""
+        rng = self.rng
+        placed = max(term_start, day - timedelta(days=rng.randrange(3, 15)))
+        ready = max(placed, day - timedelta(days=rng.randrange(0, 3)))
+        ready_at = min(self.ctx.aware(ready, 9), at)
+        placed_at = min(self.ctx.aware(placed, 8, rng.randrange(60)), ready_at)
+        self.fulfilled_holds.append(
+            Hold(
+                record_id=self.copies[i][1],
+                reader_id=reader.pk,
+                status=Hold.Status.FULFILLED,
+                placed_at=placed_at,
+                copy_id=self.copies[i][0],
+                ready_at=ready_at,
+                expires_on=day + timedelta(days=3),
+                closed_at=at,
+            )
+        )
+
     def write(self, loans, _renewals):
         batch = 5000
         for start in range(0, len(loans), batch):
@@ -358,8 +432,11 @@ class History:
     def compensations(self) -> int:
         """A few returned loans ended in loss or damage, some paid, some still open."""
         rng = self.rng
+        # Only the copy's last loan can end in loss or damage: pick among those.
+        later = Loan.objects.filter(copy=OuterRef("copy"), checked_out_at__gt=OuterRef("checked_out_at"))
         candidates = list(
             Loan.objects.filter(returned_at__isnull=False, reader_kind="student")
+            .filter(~Exists(later))
             .order_by("-pk")
             .values_list("pk", "copy_id", "reader_id", "returned_at")[:4000]
         )

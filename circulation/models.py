@@ -213,7 +213,14 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (circulation.naming.term_label)."""
+        from circulation.naming import term_label
+
+        return term_label(self.name, self.school_year, self.number)
 
 
 class ClosedDay(models.Model):

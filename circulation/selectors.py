@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from catalog.models import Copy, Record
@@ -233,3 +234,43 @@ def overdue_counts_by_class(today: date) -> list[dict]:
         )
     )
     return out
+
+
+# Stages in school order for sorting readers (小学, 初中, 高中; readers without a class last).
+_STAGE_RANK = Case(
+    When(school_class__stage="primary", then=Value(0)),
+    When(school_class__stage="junior", then=Value(1)),
+    When(school_class__stage="senior", then=Value(2)),
+    default=Value(9),
+    output_field=IntegerField(),
+)
+
+
+def _count_of(loans) -> Coalesce:
+    counted = loans.order_by().values("reader").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_desk_columns(readers, today: date):
+    """Readers with their valid card number, loans on hand and overdue loans (one query, subqueries
+    so that a search joined over cards is not multiplied)."""
+    valid_card = LibraryCard.objects.filter(reader=OuterRef("pk"), status=LibraryCard.Status.VALID).values("number")[:1]
+    open_loans = Loan.objects.filter(reader=OuterRef("pk"), returned_at__isnull=True)
+    return readers.annotate(
+        card_number=Subquery(valid_card),
+        on_loan=_count_of(open_loans),
+        overdue=_count_of(open_loans.filter(due_date__lt=today)),
+    )
+
+
+def in_class_order(readers):
+    """Students by stage, grade (entry year, newest last), class number and 学号; staff after them."""
+    return readers.annotate(stage_rank=_STAGE_RANK).order_by(
+        "stage_rank",
+        "-school_class__entry_year",
+        "school_class__number",
+        "kind",
+        "student_number",
+        "name",
+        "pk",
+    )

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from library import views
 from library.forms import LoginForm
@@ -8,6 +10,16 @@ from library.forms import LoginForm
 admin.site.site_header = "书香图书馆管理系统 · 后台"
 admin.site.site_title = "书香图书馆"
 admin.site.index_title = "后台管理"
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico for pages without the <link rel=icon> (the admin, files): the static SVG icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
 
 urlpatterns = [
     path("", include("catalog.urls")),
@@ -23,6 +35,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("my/", views.my_account, name="my_account"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop as N_
+
 SOURCE_2018 = "《中小学图书馆（室）规程》（教基〔2018〕5号）附件1"
 
 HOLDINGS = [
@@ -14,11 +16,12 @@ HOLDINGS = [
 
 TARGETS = [
     # division, name, classes, primary %, secondary %  (2003 附件2 藏书分类比例表)
-    (1, "马列主义、毛泽东思想、邓小平理论", "A", "1.5", "2"),
-    (2, "哲学、宗教", "B", "1.5", "2"),
-    (3, "社会科学", "CDEFGHIJK", "64", "54"),
-    (4, "自然科学", "NOPQRSTUVX", "28", "38"),
-    (5, "综合性图书", "Z", "5", "4"),
+    # Names marked for translation: the pages show a default name in the active language.
+    (1, N_("马列主义、毛泽东思想、邓小平理论"), "A", "1.5", "2"),
+    (2, N_("哲学、宗教"), "B", "1.5", "2"),
+    (3, N_("社会科学"), "CDEFGHIJK", "64", "54"),
+    (4, N_("自然科学"), "NOPQRSTUVX", "28", "38"),
+    (5, N_("综合性图书"), "Z", "5", "4"),
 ]
 
 

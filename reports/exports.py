@@ -86,7 +86,7 @@ def _figure_rows(s) -> list[tuple]:
 
 def summary_workbook(s) -> Workbook:
     wb = Workbook()
-    caption = f"{s.school_name} {s.period.label}（{s.period.start.isoformat()} — {s.period.end.isoformat()}）"
+    caption = f"{s.school_name} {s.current_heading}（{s.period.start.isoformat()} — {s.period.end.isoformat()}）"
     ws = wb.add_table(
         _("概况"),
         [
@@ -160,7 +160,7 @@ def summary_workbook(s) -> Workbook:
                 c.collective_loans,
                 c.rank,
             )
-            for c in s.classes
+            for c in s.classes_by_rank
         ],
         caption=caption,
         notes=[formula("class_loans"), formula("class_rank"), formula("class_gap")]
@@ -168,9 +168,9 @@ def summary_workbook(s) -> Workbook:
             [
                 _("最高：%(high)s %(hv)s册；最低：%(low)s %(lv)s册；差距 %(gap)s册")
                 % {
-                    "high": s.gap["high"].name,
+                    "high": s.gap["high_label"],
                     "hv": s.gap["high"].per_student,
-                    "low": s.gap["low"].name,
+                    "low": s.gap["low_label"],
                     "lv": s.gap["low"].per_student,
                     "gap": s.gap["gap"],
                 }
@@ -241,13 +241,13 @@ def summary_workbook(s) -> Workbook:
         caption=caption,
         notes=[formula("withdrawn")],
     )
-    prev_label = s.previous.label if s.previous else _("无")
+    prev_label = s.previous_heading if s.previous else _("无")
     rows = []
     for r in s.compare:
         rows.append((r["label"], r["current"], r["previous"], r["change"]))
     ws = wb.add_table(
         _("与上期对比"),
-        [Column(_("指标"), 24), Column(s.period.label, 22), Column(prev_label, 22), Column(_("增减"), 12)],
+        [Column(_("指标"), 24), Column(s.current_heading, 30), Column(prev_label, 30), Column(_("增减"), 12)],
         rows,
         caption=caption,
     )

@@ -94,3 +94,18 @@ class ReportSettings(models.Model):
     def current(cls) -> "ReportSettings":
         obj = cls.objects.order_by("pk").first()
         return obj or cls.objects.create()
+
+
+class SummaryCache(models.Model):
+    """The computed figures of a finished period (a finished term never changes), keyed by period,
+    compared period and language. `fingerprint` sums up the rows the figures come from; when a past
+    loan, reader, card, copy, hold or setting is edited it changes and the figures are computed again."""
+
+    key = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=400)
+    data = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("统计结果缓存")
+        verbose_name_plural = _("统计结果缓存")

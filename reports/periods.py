@@ -47,7 +47,7 @@ def year_label(school_year: int) -> str:
 
 
 def term_period(term: Term) -> Period:
-    return Period(start=term.start, end=term.end, label=term.name, kind="term", term_id=term.pk)
+    return Period(start=term.start, end=term.end, label=term.label, kind="term", term_id=term.pk)
 
 
 def year_period(school_year: int) -> Period:

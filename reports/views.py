@@ -64,7 +64,7 @@ def _summary_charts(s) -> dict:
 def summary(request):
     today = timezone.localdate()
     period, error = _period_or_error(request, today)
-    s = selectors.semester_summary(period, previous_period(period))
+    s = selectors.summary_for(period, previous_period(period), today)
     context = _period_context(period, error) | {
         "s": s,
         "work_summary": selectors.work_summary_text(s),
@@ -76,11 +76,12 @@ def summary(request):
 @login_required
 @permission_required("library.view_reports", raise_exception=True)
 def summary_export(request):
+    today = timezone.localdate()
     try:
-        period = parse_period(request.GET, timezone.localdate())
+        period = parse_period(request.GET, today)
     except PeriodError as exc:
         return _bad_request(request, str(exc))
-    s = selectors.semester_summary(period, previous_period(period))
+    s = selectors.summary_for(period, previous_period(period), today)
     return exports.summary_workbook(s).response(exports.summary_filename(s))
 
 

@@ -40,7 +40,7 @@ def opac(request):
         facet_links = {
             "available": link(avail="" if available else "1"),
             "clc_base": [
-                (f"{code} {name[:12]}", n, link(base="" if code == clc_base else code), code == clc_base)
+                (f"{code} {name}", n, link(base="" if code == clc_base else code), code == clc_base)
                 for code, name, n in result.facets["clc_base"]
             ],
             "level": [

@@ -19,3 +19,22 @@ def class_overdue_summary(user):
         items = [loan for loan in loans if loan.reader.school_class_id == c.pk]
         rows.append({"school_class": c, "name": c.name_on(today), "loans": items})
     return {"rows": rows}
+
+
+@register.simple_tag
+def my_active_hold(user, record):
+    """The user's own waiting or ready hold on the title, with its queue position (or None)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from circulation import services
+    from circulation.models import Hold
+
+    hold = (
+        Hold.objects.filter(record=record, reader__user=user, status__in=[Hold.Status.WAITING, Hold.Status.READY])
+        .order_by("placed_at")
+        .first()
+    )
+    if hold is None:
+        return None
+    position = services.hold_queue_position(hold) if hold.status == Hold.Status.WAITING else None
+    return {"hold": hold, "ready": hold.status == Hold.Status.READY, "position": position}

@@ -21,23 +21,29 @@ def reader_list(request):
     q = request.GET.get("q", "").strip()
     class_id = request.GET.get("class", "")
     kind = request.GET.get("kind", "")
+    # Two tabs: people (students, teachers, staff) and class collective readers (图书角), listed apart.
+    tab = "collective" if request.GET.get("tab") == "collective" else "people"
     if q:
         # The search keeps the class and type picked next to it (and finds former readers too).
         readers = selectors.search_readers(q)
     else:
-        readers = Reader.objects.select_related("school_class").filter(is_active=True)
-        readers = readers.order_by("kind", "student_number", "name")
+        readers = selectors.in_class_order(Reader.objects.select_related("school_class").filter(is_active=True))
+    if tab == "collective":
+        readers = readers.filter(kind=ReaderKind.COLLECTIVE)
+    else:
+        readers = readers.exclude(kind=ReaderKind.COLLECTIVE)
     if class_id.isdigit():
         readers = readers.filter(school_class_id=int(class_id))
     if kind in ReaderKind.values:
         readers = readers.filter(kind=kind)
-    page = Paginator(readers, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    page = Paginator(selectors.with_desk_columns(readers, today), 50).get_page(request.GET.get("page"))
     classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
+    kinds = [(v, label) for v, label in ReaderKind.choices if v != ReaderKind.COLLECTIVE]
     return render(
         request,
         "circulation/reader_list.html",
-        {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": ReaderKind.choices},
+        {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": kinds, "tab": tab},
     )
 
 

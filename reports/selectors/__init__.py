@@ -29,6 +29,7 @@ from reports.selectors.base import (  # noqa: F401
     target_level,
     valid_card_on,
 )
+from reports.selectors.cache import summary_for  # noqa: F401
 from reports.selectors.circulation import (  # noqa: F401
     _TITLES_SQL,
     _titles_and_classes,

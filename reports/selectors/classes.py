@@ -153,7 +153,25 @@ def class_gap(rows: list[ClassRow]) -> dict | None:
     low, high = ranked[0], ranked[-1]
     if low.per_student == high.per_student:
         return None  # every class alike: no most or least active class to name
-    return {"high": high, "low": low, "gap": high.per_student - low.per_student}
+    # Ties are named as ties: every class sharing the highest (lowest) figure, in class order.
+    highs = [r for r in rows if r.students and r.per_student == high.per_student]
+    lows = [r for r in rows if r.students and r.per_student == low.per_student]
+    return {
+        "high": high,
+        "low": low,
+        "highs": highs,
+        "lows": lows,
+        "high_label": _tied_label(highs),
+        "low_label": _tied_label(lows),
+        "gap": high.per_student - low.per_student,
+    }
+
+
+def _tied_label(rows: list[ClassRow]) -> str:
+    """One class's name, or the tied classes' names marked （并列）."""
+    if len(rows) == 1:
+        return rows[0].name
+    return _("%(names)s（并列）") % {"names": _("、").join(r.name for r in rows)}
 
 
 def class_report(school_class: SchoolClass, period: Period, today: date) -> dict:

@@ -168,7 +168,7 @@ def collection_analysis(day: date, years: int | None = None, limit: int | None =
         divisions.append(
             {
                 "division": t.division,
-                "name": t.name,
+                "name": _(t.name),  # a default name is translated, a school's own shown as typed
                 "classes": t.classes,
                 "titles": titles,
                 "volumes": volumes,

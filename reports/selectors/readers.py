@@ -59,6 +59,7 @@ def reader_figures(period: Period) -> dict:
             cards_issued=Count("id"),
             student_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.STUDENT)),
             staff_cards_issued=Count("id", filter=Q(reader__kind__in=STAFF_KINDS)),
+            collective_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.COLLECTIVE)),
         )
     )
     return row

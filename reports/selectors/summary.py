@@ -1,12 +1,15 @@
 """The semester summary: core figures, the comparison with the previous period."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from circulation.calendar_rules import read_calendar
 from circulation.models import Loan, ReaderKind
 from library.models import School
 from reports.models import ReportSettings
@@ -24,7 +27,7 @@ from reports.selectors.base import (
 )
 from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
 from reports.selectors.classes import class_and_grade_rows, class_gap
-from reports.selectors.collection import collection_figures, holdings, students_by_stage
+from reports.selectors.collection import collection_figures, holdings
 from reports.selectors.readers import reader_figures, top_readers, top_readers_by_grade
 
 
@@ -165,6 +168,35 @@ class Summary:
     titles: list
     clc: list
     compare: list
+    # A running period (today inside it): figures are up to `as_of` (today), and the previous period
+    # is cut at the same number of school days (开馆日) into it, `school_days`.
+    in_progress: bool = False
+    as_of: date | None = None
+    school_days: int | None = None
+    previous_full: Period | None = None
+
+    @property
+    def current_heading(self) -> str:
+        if self.in_progress:
+            return _("%(period)s（进行中，截至%(day)s）") % {"period": self.period.label, "day": self.as_of.isoformat()}
+        return self.period.label
+
+    @property
+    def previous_heading(self) -> str:
+        if self.previous is None:
+            return _("上期")
+        if self.in_progress and self.previous != self.previous_full:
+            return _("%(period)s同期（开学后%(days)s个开馆日，至%(day)s）") % {
+                "period": self.previous.label,
+                "days": self.school_days,
+                "day": self.previous.end.isoformat(),
+            }
+        return self.previous.label
+
+    @property
+    def classes_by_rank(self):
+        """The class table in ranking order (classes without students last, in class order)."""
+        return sorted(self.classes, key=lambda c: (c.rank is None, c.rank or 0))
 
     @property
     def readers(self):
@@ -175,11 +207,60 @@ class Summary:
         return self.core["circulation"]
 
 
-def semester_summary(period: Period, previous: Period | None) -> Summary:
+def school_days_between(start: date, end: date) -> list[date]:
+    """The library's open days from `start` to `end` (the school calendar: weekends, holidays, 调休)."""
+    if end < start:
+        return []
+    calendar, _term_end = read_calendar(start, end)
+    return [
+        start + timedelta(days=i) for i in range((end - start).days + 1) if calendar.is_open(start + timedelta(days=i))
+    ]
+
+
+def same_stage_of(previous: Period, school_days: int) -> Period:
+    """The previous period cut at the same number of school days into it (同期: like with like)."""
+    days = school_days_between(previous.start, previous.end)
+    if not days or school_days >= len(days):
+        return previous
+    cut = days[max(school_days, 1) - 1]
+    return replace(previous, end=cut)
+
+
+def running_cut(period: Period, today: date) -> Period | None:
+    """The period up to today when today falls inside it and before its last day, else None."""
+    if period.start <= today < period.end:
+        return replace(period, end=today)
+    return None
+
+
+def semester_summary(period: Period, previous: Period | None, today: date | None = None) -> Summary:
+    """The figures of the period; a running period is reported 截至今天 and compared like with like."""
+    today = today or timezone.localdate()
+    running = running_cut(period, today)
+    school_days = None
+    previous_full = previous
+    if running is not None:
+        school_days = len(school_days_between(period.start, today))
+        if previous is not None:
+            previous = same_stage_of(previous, school_days)
+        period = running
+    summary = _summary(period, previous)
+    summary.in_progress = running is not None
+    summary.as_of = today if running is not None else None
+    summary.school_days = school_days
+    summary.previous_full = previous_full
+    return summary
+
+
+def _summary(period: Period, previous: Period | None) -> Summary:
     settings = ReportSettings.current()
     core = core_figures(period, settings.duplicate_cap)
     classes, grades = class_and_grade_rows(period)
-    by_stage = students_by_stage(period.end)
+    # Students per stage from the class rows (enrolled students are always in a class): one query fewer.
+    by_stage: dict[str, int] = {}
+    for c in classes:
+        if c.students:
+            by_stage[c.stage] = by_stage.get(c.stage, 0) + c.students
     school = School.objects.order_by("pk").first()
     prev_figures = comparison_figures(previous) if previous else None
     ranked, clc = _titles_and_classes(period, 20)

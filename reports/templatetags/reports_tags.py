@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from circulation.naming import labelled
 from reports.formulas import FORMULAS
 
 register = template.Library()
@@ -31,20 +32,19 @@ def dash(value):
 @register.simple_tag
 def formula_text(key: str) -> str:
     name, text = FORMULAS[key]
-    return f"{name}：{text}"
+    return labelled(name, text)
 
 
 @register.simple_tag
 def info(key: str):
     """A small ⓘ with the formula as tooltip (also printed as a footnote at the bottom of the page)."""
     name, text = FORMULAS[key]
+    label = labelled(name, text)
     return format_html(
-        '<i class="bi bi-info-circle text-muted small" tabindex="0" data-bs-toggle="tooltip" title="{}：{}" '
-        'aria-label="{}：{}" data-formula="{}"></i>',
-        name,
-        text,
-        name,
-        text,
+        '<i class="bi bi-info-circle text-muted small" tabindex="0" data-bs-toggle="tooltip" title="{}" '
+        'aria-label="{}" data-formula="{}"></i>',
+        label,
+        label,
         key,
     )
 

@@ -21,7 +21,9 @@ def test_administrator_reads_prints_and_exports_last_terms_summary(page, login, 
     page.get_by_test_id("period-submit").click()
 
     expect(page.get_by_test_id("summary-title")).to_have_text("2025—2026学年第一学期 · 借阅统计")
-    expect(page.get_by_test_id("headline")).to_have_text("本期共有6名学生借阅图书11册，2位教职工借阅图书3册。")
+    expect(page.get_by_test_id("headline")).to_have_text(
+        "我校在校学生6人，教职工4人。本期共有6名学生借阅图书11册，2位教职工借阅图书3册。"
+    )
     expect(page.get_by_test_id("fig-per-student")).to_have_text("1.83")
     expect(page.get_by_test_id("fig-participation")).to_have_text("83.3%")
     for chart in ("chart-grades", "chart-classes", "chart-clc"):
@@ -32,7 +34,7 @@ def test_administrator_reads_prints_and_exports_last_terms_summary(page, login, 
     page.emulate_media(media="print")
     expect(page.locator("nav.navbar")).to_be_hidden()
     expect(page.locator(".print-header")).to_contain_text("测试小学")
-    expect(page.locator(".print-header")).to_contain_text("2025—2026学年第一学期借阅统计")
+    expect(page.locator(".print-header")).to_contain_text("2025—2026学年第一学期 · 借阅统计")
     page.emulate_media(media="screen")
 
     with page.expect_download() as download_info:
