@@ -18,6 +18,7 @@ from catalog import excel, importing, marc, selectors
 from catalog.exceptions import CatalogError
 from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
+from library.params import id_list, id_param, text_param
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "library-catalog-imports"
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -204,13 +205,13 @@ def export_excel(request):
 def export_marc(request):
     """MARC21 of the chosen records (ids, or a batch, or a call-number class prefix)."""
     qs = Record.objects.all()
-    ids = [int(x) for x in re.split(r"[\s,，;；]+", request.POST.get("ids", "")) if x.isdigit()]
-    prefix = request.POST.get("clc", "").strip().upper()
-    batch = request.POST.get("batch", "")
+    ids = id_list(re.split(r"[\s,，;；]+", text_param(request.POST, "ids", max_length=200_000)))
+    prefix = text_param(request.POST, "clc", max_length=60).upper()
+    batch = id_param(request.POST, "batch")
     if ids:
         qs = qs.filter(pk__in=ids)
-    elif batch.isdigit():
-        qs = qs.filter(copies__batch_id=int(batch)).distinct()
+    elif batch:
+        qs = qs.filter(copies__batch_id=batch).distinct()
     elif prefix:
         qs = qs.filter(clc__startswith=prefix)
     else:

@@ -11,16 +11,20 @@ from django.views.decorators.http import require_POST
 from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import selectors, services
-from circulation.models import Hold, LibraryCard, Loan, Reader
+from circulation.models import Compensation, Hold, LibraryCard, Loan, Reader
 from circulation.views.common import desk_name
+from library.params import BadParameter, id_param, parse_code, parse_text, text_param
+
+NOTE_MAX = Compensation._meta.get_field("note").max_length
 
 
 @login_required
 @permission_required("library.use_desk", raise_exception=True)
 def desk(request):
-    reader_id = request.GET.get("reader", "")
-    panel = selectors.reader_panel(int(reader_id)) if reader_id.isdigit() else None
-    return render(request, "circulation/desk.html", {"panel": panel, "mode": request.GET.get("mode", "checkout")})
+    reader_id = id_param(request.GET, "reader")
+    panel = selectors.reader_panel(reader_id) if reader_id else None
+    mode = "return" if request.GET.get("mode") == "return" else "checkout"
+    return render(request, "circulation/desk.html", {"panel": panel, "mode": mode})
 
 
 def _respond(request, *, panel=None, tone="ok", message="", matches=None, hold=None, extra=None):
@@ -38,8 +42,7 @@ def _respond(request, *, panel=None, tone="ok", message="", matches=None, hold=N
 
 
 def _reader_id_from_post(request) -> int | None:
-    value = request.POST.get("reader", "")
-    return int(value) if value.isdigit() else None
+    return id_param(request.POST, "reader")
 
 
 @login_required
@@ -47,7 +50,10 @@ def _reader_id_from_post(request) -> int | None:
 @require_POST
 def scan(request):
     """One scan: a card selects the reader; a copy barcode lends (or, in return mode, returns) it."""
-    code = request.POST.get("code", "").strip()
+    try:
+        code = parse_code(request.POST.get("code"))
+    except BadParameter as error:
+        return _respond(request, tone="error", message=error.message)
     mode = request.POST.get("mode", "checkout")
     desk = desk_name(request)
     if not code:
@@ -180,9 +186,10 @@ def compensation(request):
     to take the payment and print the receipt.
     """
     data = request.POST if request.method == "POST" else request.GET
-    barcode = data.get("barcode", "").strip()
-    reader_id = int(data["reader"]) if data.get("reader", "").isdigit() else None
+    barcode = text_param(data, "barcode", max_length=100)
+    reader_id = id_param(data, "reader")
     if request.method != "POST":
+        # (A GET only looks the copy up: a cleaned barcode can do no harm.)
         copy = Copy.objects.select_related("record").filter(barcode=barcode).first()
         reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
         if copy is None or reader is None:
@@ -197,15 +204,15 @@ def compensation(request):
     reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
     try:
         comp = services.compensation_report(
-            copy_barcode=barcode,
+            copy_barcode=parse_code(data.get("barcode")),
             kind=data.get("kind", ""),
             reader=reader,
             copy_action=data.get("copy_action", ""),
-            note=data.get("note", "").strip(),
+            note=parse_text(data.get("note"), max_length=NOTE_MAX, label=_("备注")),
             by=request.user,
             desk=desk_name(request),
         )
-    except exc.CirculationError as error:
+    except (exc.CirculationError, BadParameter) as error:
         return _respond(
             request,
             panel=selectors.reader_panel(reader_id) if reader_id else None,

@@ -13,13 +13,14 @@ from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.barcodes import barcode_svg
 from circulation.models import Compensation, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
+from library.params import BadParameter, id_param, page_param, parse_code, text_param
 
 
 @login_required
 @permission_required("library.manage_readers", raise_exception=True)
 def reader_list(request):
-    q = request.GET.get("q", "").strip()
-    class_id = request.GET.get("class", "")
+    q = text_param(request.GET, "q")
+    class_id = id_param(request.GET, "class")
     kind = request.GET.get("kind", "")
     if q:
         # The search keeps the class and type picked next to it (and finds former readers too).
@@ -27,17 +28,24 @@ def reader_list(request):
     else:
         readers = Reader.objects.select_related("school_class").filter(is_active=True)
         readers = readers.order_by("kind", "student_number", "name")
-    if class_id.isdigit():
-        readers = readers.filter(school_class_id=int(class_id))
+    if class_id:
+        readers = readers.filter(school_class_id=class_id)
     if kind in ReaderKind.values:
         readers = readers.filter(kind=kind)
-    page = Paginator(readers, 50).get_page(request.GET.get("page"))
+    page = Paginator(readers, 50).get_page(page_param(request.GET))
     today = timezone.localdate()
     classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
     return render(
         request,
         "circulation/reader_list.html",
-        {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": ReaderKind.choices},
+        {
+            "page": page,
+            "q": q,
+            "classes": classes,
+            "class_id": str(class_id or ""),
+            "kind": kind,
+            "kinds": ReaderKind.choices,
+        },
     )
 
 
@@ -76,7 +84,7 @@ def reader_detail(request, pk):
         .select_related("copy__record", "school_class")
         .order_by("-checked_out_at"),
         30,
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_param(request.GET))
     return render(
         request,
         "circulation/reader_detail.html",
@@ -110,8 +118,9 @@ def _card_action(request, pk, action):
 def card_issue(request, pk):
     reader = get_object_or_404(Reader, pk=pk)
     try:
-        card = services.card_issue(reader=reader, by=request.user, number=request.POST.get("number", ""))
-    except exc.CirculationError as error:
+        number = parse_code(request.POST.get("number"), max_length=LibraryCard._meta.get_field("number").max_length)
+        card = services.card_issue(reader=reader, by=request.user, number=number)
+    except (exc.CirculationError, BadParameter) as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已办证，证号 %(n)s。") % {"n": card.number})

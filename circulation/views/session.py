@@ -15,6 +15,7 @@ from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, SchoolClass
 from circulation.views.common import active_class_choices, active_class_from_post
+from library.params import BadParameter, id_param, parse_code
 
 
 def _desk_key(class_pk: int, token: str) -> str:
@@ -79,12 +80,16 @@ def _reply(request, *, tone, message, reader=None, count=0, school_class=None):
 def session_scan(request, token):
     school_class = _session_class(request, token)
     key = _desk_key(school_class.pk, token)
-    code = request.POST.get("code", "").strip()
-    reader_id = request.POST.get("reader", "")
-    reader = Reader.objects.filter(pk=int(reader_id)).first() if reader_id.isdigit() else None
+    reader_id = id_param(request.POST, "reader")
+    reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
 
     def count():
         return Loan.objects.filter(desk=key).count()
+
+    try:
+        code = parse_code(request.POST.get("code"))
+    except BadParameter as error:
+        return _reply(request, tone="error", message=error.message, reader=reader, count=count())
 
     card = selectors.card_by_number(code) if code else None
     if card is not None:

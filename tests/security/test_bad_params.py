@@ -18,7 +18,7 @@ def test_desk_scan_with_a_nul_byte_says_nothing_was_found(client, setup, librari
     client.force_login(librarian)
     response = client.post("/circulation/desk/scan/", {"code": NUL})
     assert response.status_code == 200
-    assert "找不到" in response.content.decode()
+    assert "无法识别" in response.content.decode()
 
 
 def test_desk_scan_in_return_mode_with_a_nul_byte_is_refused_politely(client, setup, librarian):
@@ -34,7 +34,7 @@ def test_class_session_scan_with_a_nul_byte(client, setup, librarian, school_cla
     session.save()
     response = client.post("/circulation/session/abcd1234/scan/", {"code": NUL})
     assert response.status_code == 200
-    assert "找不到" in response.content.decode()
+    assert "无法识别" in response.content.decode()
 
 
 @pytest.mark.parametrize(
