@@ -194,3 +194,36 @@ def test_marc_export_with_unicode_digits_and_huge_ids(client, librarian):
     for data in ({"ids": "² 3"}, {"ids": HUGE}, {"batch": "²"}, {"clc": "I\x00"}):
         response = client.post("/catalog/export/marc/", data)
         assert response.status_code in (200, 302), data
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("root", "root@example.cn", "pw")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/circulation/reader/?kind__exact=%00",
+        "/admin/circulation/reader/?q=a%00b",
+        "/admin/auth/user/?is_staff__exact=a%00&q=%00",
+    ],
+)
+def test_back_office_filters_with_a_nul_byte_answer_a_page(client, superuser, url):
+    client.force_login(superuser)
+    assert client.get(url).status_code in (200, 302)
+
+
+def test_nul_bytes_are_removed_from_the_query_string_before_any_view(rf):
+    from library.middleware import CleanQueryStringMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.lists())
+        return None
+
+    CleanQueryStringMiddleware(view)(rf.get("/", {"q": "a\x00b", "tag": ["x\x00", "y"]}))
+    assert seen == {"q": ["ab"], "tag": ["x", "y"]}
