@@ -1,8 +1,35 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses a value PostgreSQL would refuse (a NUL byte) before looking it up.
+
+    ModelChoiceField looks the typed value up as it is; for a text primary key (a 中图法 class
+    number) a NUL byte makes the query itself fail."""
+
+    def to_python(self, value):
+        from library.params import has_forbidden_chars
+
+        if isinstance(value, str) and has_forbidden_chars(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeRawIdWidget(ForeignKeyRawIdWidget):
+    """The back office's raw-id widget, shown again with a value holding a NUL byte: no look-up."""
+
+    def label_and_url_for_value(self, value):
+        from library.params import has_forbidden_chars
+
+        if isinstance(value, str) and has_forbidden_chars(value):
+            return "", ""
+        return super().label_and_url_for_value(value)
 
 
 class LoginForm(AuthenticationForm):

@@ -8,7 +8,7 @@ from catalog.models import Record
 from circulation import services
 from circulation.models import Compensation, Hold, LibraryCard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 NUL = "a\x00b"
 HUGE = "99999999999999999999"
@@ -227,3 +227,38 @@ def test_nul_bytes_are_removed_from_the_query_string_before_any_view(rf):
 
     CleanQueryStringMiddleware(view)(rf.get("/", {"q": "a\x00b", "tag": ["x\x00", "y"]}))
     assert seen == {"q": ["ab"], "tag": ["x", "y"]}
+
+
+def test_a_broken_body_is_refused_before_the_view_writes(client, setup, teacher):
+    """hold_cancel read `next` after cancelling: a multipart body without a boundary gave a 400 after the write."""
+    record = Record.objects.get(title="小王子")
+    client.force_login(teacher)
+    client.post(f"/circulation/reserve/{record.pk}/")
+    hold = Hold.objects.get()
+    response = client.post(f"/circulation/holds/{hold.pk}/cancel/", b"x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert Hold.objects.get().status == hold.status != Hold.Status.CANCELLED
+
+
+def test_a_path_with_a_nul_byte_is_no_page(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/admin/catalog/clcclass/A%00/change/").status_code == 404
+
+
+def test_back_office_class_form_with_a_nul_parent_is_refused(client, superuser):
+    client.force_login(superuser)
+    data = {"code": "ZZ1", "name": "测试", "parent": "A\x00", "level": "1", "kind": "normal", "sort_key": "zz1"}
+    response = client.post("/admin/catalog/clcclass/add/", data)
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+
+
+def test_back_office_barcode_width_past_its_range_is_refused(client, superuser):
+    from catalog.models import BarcodeSequence
+
+    seq = BarcodeSequence.objects.first() or BarcodeSequence.objects.create(name="default")
+    client.force_login(superuser)
+    data = {"name": seq.name, "prefix": "A", "width": "99999999999999999999", "next_value": "1"}
+    response = client.post(f"/admin/catalog/barcodesequence/{seq.pk}/change/", data)
+    assert response.status_code == 200
+    assert "width" in response.context["adminform"].form.errors
