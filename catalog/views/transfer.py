@@ -92,12 +92,13 @@ def _import_page(request, kind: str):
         if content is None:
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect(request.path)
-        location = Location.objects.filter(pk=request.POST.get("location") or 0).first()
+        location_id = id_param(request.POST, "location")
+        location = Location.objects.filter(pk=location_id).first() if location_id else None
         try:
             checked = _check(
                 kind,
                 content,
-                request.POST.get("filename", ""),
+                text_param(request.POST, "filename", max_length=200),
                 location,
                 request.POST.get("flavour", "auto"),
                 _encoding(kind, content, request.POST.get("encoding", "")),

@@ -262,3 +262,18 @@ def test_back_office_barcode_width_past_its_range_is_refused(client, superuser):
     response = client.post(f"/admin/catalog/barcodesequence/{seq.pk}/change/", data)
     assert response.status_code == 200
     assert "width" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(
+    "extra", [{"location": "²"}, {"location": "99999999999999999999"}, {"filename": "a\x00b.xlsx"}]
+)
+def test_the_import_step_with_hostile_hidden_fields(client, librarian, stacks, extra):
+    """The second step of an import posts back the preview's hidden fields: forged ones are no 500."""
+    from catalog import excel
+    from catalog.views import transfer
+
+    sha = transfer._stash(excel.template_bytes())
+    client.force_login(librarian)
+    data = {"sha": sha, "filename": "books.xlsx", "location": stacks.pk, **extra}
+    response = client.post("/catalog/import/excel/", data)
+    assert response.status_code in (200, 302)
