@@ -13,7 +13,7 @@ class ChineseByDefaultMiddleware:
         return self.get_response(request)
 
 
-class CleanQueryStringMiddleware:
+class BadInputMiddleware:
     """Bad input at the door: the characters PostgreSQL refuses (NUL) and lone surrogates are removed
     from query-string values; a path holding them is no page (404); a POST body that cannot be
     parsed is refused (400) before any view runs, not after a view has written.

@@ -59,13 +59,24 @@ BROKEN_BODIES = [
     ("application/x-www-form-urlencoded", b"%ZZ=%E0%A4%A&&==&code=%ED%A0%80"),
 ]
 
+# Pages whose forms only show in a state reached by a query: the form after the ISBN step, the
+# desk with a reader chosen (renew, report lost or damaged), the desk's compensation form.
+FORM_STATES = {
+    "catalog:record_new": lambda d: "isbn=",
+    "circulation:desk": lambda d: f"reader={d.reader.pk}",
+    "circulation:desk_compensation": lambda d: f"barcode={d.loan.copy.barcode}&reader={d.reader.pk}",
+    "catalog:weeding": lambda d: f"q={d.record.title[:4]}",
+}
+
 # Parameters every view may meet in a link (kept out of the per-view source scan's reach).
 COMMON_QUERY = ["page", "q", "next"]
 # Roles to walk as, in order of preference (see the module docstring).
 PREFERRED = ["librarian", "admin", "head_teacher", "teacher", "assistant"]
 # A refused request may write to these: the desk's log records refused checkouts by design.
 REFUSAL_LOG = {"circulation_circulationevent"}
-ERROR_MARKERS = ("errorlist", "is-invalid", "invalid-feedback", "alert-danger", "desk-feedback-error", "text-danger")
+# A page saying "refused" (besides a 4xx or an error message): a form shown with its errors, the
+# desk's answer in its error tone. (Not any red on the page: the reader panel shows debts in red.)
+ERROR_MARKERS = ("errorlist", "is-invalid", "invalid-feedback", 'data-tone="error"')
 
 from .conftest import CORPUS_COUNTS as COUNTS  # noqa: E402  (printed at the end of the run)
 
@@ -265,12 +276,16 @@ def walk_route(route, data, judge: Judge):
     rotations = len(HOSTILE) if is_project(route) or route.name.endswith("_changelist") else 1
     for role in roles:
         client = urlwalk.role_client(role, data)
-        page = judge.send(client, "get", url, what=f"as {role}")
+        pages = [judge.send(client, "get", url, what=f"as {role}")]
+        if route.name in FORM_STATES:
+            state = FORM_STATES[route.name](data)
+            pages.append(judge.send(client, "get", f"{url}?{state}", what=f"as {role}"))
         forms = []
-        if page.status_code == 200 and "html" in page.get("Content-Type", ""):
-            parser = FormParser()
-            parser.feed(page.content.decode(errors="replace"))
-            forms = parser.forms
+        for page in pages:
+            if page.status_code == 200 and "html" in page.get("Content-Type", ""):
+                parser = FormParser()
+                parser.feed(page.content.decode(errors="replace"))
+                forms += parser.forms
         # Query parameters: each one gets every class of value (rotated), then (our views) each alone.
         names = sorted(query_params_read(route) | {n for f in forms if f["method"] == "get" for n in f["fields"]})
         base = url.split("?")[0]
