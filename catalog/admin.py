@@ -1,6 +1,7 @@
 """Back office for the catalogue's managed lists (locations, accession-number sequence) and look-ups."""
 
 from django.contrib import admin
+from django.db import models
 
 from catalog.models import (
     AcquisitionBatch,
@@ -11,6 +12,7 @@ from catalog.models import (
     Location,
     WithdrawalBatch,
 )
+from library.forms import SafeModelChoiceField, SafeRawIdWidget
 
 
 @admin.register(Location)
@@ -22,6 +24,9 @@ class LocationAdmin(admin.ModelAdmin):
 @admin.register(BarcodeSequence)
 class BarcodeSequenceAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "width", "next_value", "__str__"]
+    # A 64-bit running number has at most 20 digits; a wider width only pads with zeros (and a
+    # width past Python's ssize_t broke the page before the model's own checks could answer).
+    formfield_overrides = {models.PositiveSmallIntegerField: {"min_value": 1, "max_value": 20}}
 
 
 @admin.register(BookNumberCounter)
@@ -36,6 +41,13 @@ class ClcClassAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_filter = ["level", "kind"]
     raw_id_fields = ["parent"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The parent is typed (a raw id) and its key is text: look nothing up for a NUL byte.
+        kwargs.setdefault("form_class", SafeModelChoiceField)
+        if db_field.name in self.raw_id_fields:
+            kwargs["widget"] = SafeRawIdWidget(db_field.remote_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AcquisitionBatch)

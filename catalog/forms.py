@@ -111,6 +111,8 @@ class BatchForm(forms.ModelForm):
 class WithdrawalForm(forms.ModelForm):
     barcodes = forms.CharField(
         label=_("登记号"),
+        # About 3,000 barcodes: a batch beyond that is split (and a megabyte of text is refused).
+        max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("每行一个登记号，可用扫描枪逐本扫入")}),
     )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Term, school_year_of
+from library.params import clean_text, parse_date, parse_int
 
 
 class PeriodError(ValueError):
@@ -76,12 +77,13 @@ def default_period(today: date) -> Period:
 
 
 def _parse_day(raw: str, what: str) -> date:
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError as exc:
+    day = parse_date(raw)
+    if day is None:
         raise PeriodError(
-            _("%(what)s“%(raw)s”不是有效日期，请使用 2025-09-01 这样的格式。") % {"what": what, "raw": raw}
-        ) from exc
+            _("%(what)s“%(raw)s”不是有效日期，请使用 2025-09-01 这样的格式。")
+            % {"what": what, "raw": clean_text(raw, 40)}
+        )
+    return day
 
 
 def parse_period(params, today: date) -> Period:
@@ -91,16 +93,16 @@ def parse_period(params, today: date) -> Period:
     from_raw = (params.get("from") or "").strip()
     to_raw = (params.get("to") or "").strip()
     if term_raw:
-        if not term_raw.isdigit():
-            raise PeriodError(_("所选学期不存在。"))
-        term = Term.objects.filter(pk=int(term_raw)).first()
+        term_id = parse_int(term_raw, min_value=1)
+        term = Term.objects.filter(pk=term_id).first() if term_id else None
         if term is None:
             raise PeriodError(_("所选学期不存在。"))
         return term_period(term)
     if year_raw:
-        if not year_raw.isdigit() or not 2000 <= int(year_raw) <= 2100:
+        year = parse_int(year_raw, min_value=2000, max_value=2100)
+        if year is None:
             raise PeriodError(_("学年应为起始年份，例如 2025。"))
-        return year_period(int(year_raw))
+        return year_period(year)
     if from_raw or to_raw:
         if not (from_raw and to_raw):
             raise PeriodError(_("请同时填写开始日期和结束日期。"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Reader, SchoolClass
 from library.models import School
+from library.params import clean_text, parse_date, parse_int
 from reports import exports, selectors
 from reports.excel import safe_filename
 from reports.formulas import FORMULAS
@@ -189,17 +190,16 @@ def _collection_params(request, today: date):
     raw_years = (request.GET.get("years") or "").strip()
     day = today
     if raw_day:
-        try:
-            day = date.fromisoformat(raw_day)
-        except ValueError as exc:
+        day = parse_date(raw_day)
+        if day is None:
             raise PeriodError(
-                _("统计日期“%(raw)s”不是有效日期，请使用 2025-09-01 这样的格式。") % {"raw": raw_day}
-            ) from exc
+                _("统计日期“%(raw)s”不是有效日期，请使用 2025-09-01 这样的格式。") % {"raw": clean_text(raw_day, 40)}
+            )
     years = None
     if raw_years:
-        if not raw_years.isdigit() or not 1 <= int(raw_years) <= 30:
+        years = parse_int(raw_years, min_value=1, max_value=30)
+        if years is None:
             raise PeriodError(_("未借阅年数应为 1 到 30 之间的整数。"))
-        years = int(raw_years)
     return day, years
 
 

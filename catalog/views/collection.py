@@ -13,6 +13,7 @@ from catalog.exceptions import CatalogError
 from catalog.forms import BatchForm, WithdrawalForm
 from catalog.models import AcquisitionBatch, ClcClass, Copy, Record, WithdrawalBatch
 from catalog.views.records import catalogue_required
+from library.params import text_param
 
 
 def _totals(copies) -> dict:
@@ -101,7 +102,7 @@ def weeding(request):
         except CatalogError as exc:
             messages.error(request, str(exc))
     # Finding copies by search: the copies in the collection of the matching records.
-    q = request.GET.get("q", "").strip()
+    q = text_param(request.GET, "q")
     found = []
     if q:
         records = selectors.records_matching(q).values("pk")[:30]
@@ -143,7 +144,7 @@ def withdrawal_detail(request, pk: int):
 
 def classes(request):
     """The 中图法 tree, one level at a time, with titles and copies (in collection) under each node."""
-    code = request.GET.get("code", "")
+    code = text_param(request.GET, "code", max_length=ClcClass._meta.get_field("code").max_length)
     node = ClcClass.objects.filter(code=code).first() if code else None
     children = (
         list(ClcClass.objects.filter(parent=node).order_by("sort_key"))

@@ -9,6 +9,7 @@ from catalog import labels
 from catalog.models import AcquisitionBatch, Copy
 from catalog.views.records import catalogue_required
 from library.models import School
+from library.params import id_list, id_param, int_param, text_param
 
 MAX_LABELS = 1300  # 20 sheets of 65
 
@@ -16,14 +17,16 @@ MAX_LABELS = 1300  # 20 sheets of 65
 def _selected_copies(params):
     qs = Copy.objects.filter(withdrawn_on__isnull=True).select_related("record")
     chosen = False
-    lo, hi = params.get("from", "").strip().upper(), params.get("to", "").strip().upper()
+    barcode_length = Copy._meta.get_field("barcode").max_length
+    lo = text_param(params, "from", max_length=barcode_length).upper()
+    hi = text_param(params, "to", max_length=barcode_length).upper()
+    record, batch = id_param(params, "record"), id_param(params, "batch")
     if params.getlist("copy"):
-        ids = [int(x) for x in params.getlist("copy") if x.isdigit()]
-        qs, chosen = qs.filter(pk__in=ids), True
-    elif params.get("record", "").isdigit():
-        qs, chosen = qs.filter(record_id=int(params["record"])), True
-    elif params.get("batch", "").isdigit():
-        qs, chosen = qs.filter(batch_id=int(params["batch"])), True
+        qs, chosen = qs.filter(pk__in=id_list(params.getlist("copy"))), True
+    elif record:
+        qs, chosen = qs.filter(record_id=record), True
+    elif batch:
+        qs, chosen = qs.filter(batch_id=batch), True
     elif lo or hi:
         if not (lo and hi):
             return None, _("请填写起止两个登记号（只印一枚时两格填同一个号）。")
@@ -74,9 +77,8 @@ def labels_page(request):
         )
     if request.GET.get("order") == "shelf":
         copies.sort(key=lambda c: (c.record.shelf_key, c.barcode))
-    raw_skip = request.GET.get("skip", "")
     # Labels already used on a partly used sheet: start printing after them.
-    skip = min(int(raw_skip), preset.per_page - 1) if raw_skip.isdigit() else 0
+    skip = min(int_param(request.GET, "skip", 0), preset.per_page - 1)
     items = [None] * skip
     for c in copies:
         first, second = labels.spine_lines(c.record.call_number)

@@ -7,25 +7,19 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog import selectors
 from catalog.models import AcquisitionBatch, Copy, Location, ReaderLevel, Record
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+from library.params import id_param, page_param, text_param
 
 
 def opac(request):
-    q = request.GET.get("q", "")
-    clc_base = request.GET.get("base", "")[:2]
+    q = text_param(request.GET, "q")
+    clc_base = text_param(request.GET, "base", max_length=2)
     level = request.GET.get("level", "")
     if level not in ReaderLevel.values:
         level = ""
-    location = _int(request.GET.get("loc"))
+    location = id_param(request.GET, "loc")
     available = request.GET.get("avail") == "1"
     result = selectors.opac_search(
-        q, clc_base=clc_base, level=level, location=location, available=available, page=_int(request.GET.get("page"), 1)
+        q, clc_base=clc_base, level=level, location=location, available=available, page=page_param(request.GET)
     )
     params = request.GET.copy()
     params.pop("page", None)
@@ -90,7 +84,7 @@ def new_arrivals(request):
     batches = Paginator(
         AcquisitionBatch.objects.filter(copies__isnull=False).distinct().order_by("-received_on", "-id"), 3
     )
-    page = batches.get_page(request.GET.get("page"))
+    page = batches.get_page(page_param(request.GET))
     sections = []
     for batch in page.object_list:
         records = (

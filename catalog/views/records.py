@@ -11,6 +11,7 @@ from catalog import selectors, services
 from catalog.exceptions import CatalogError
 from catalog.forms import CopyForm, NewCopiesForm, RecordForm
 from catalog.models import AcquisitionBatch, Copy, CopyStatus, ImportLog, Record, WithdrawalBatch
+from library.params import text_param
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 
@@ -19,7 +20,7 @@ catalogue_required = permission_required("library.catalogue", raise_exception=Tr
 @catalogue_required
 def manage(request):
     """The cataloguing desk: find a record by anything the OPAC understands, or by barcode."""
-    q = request.GET.get("q", "").strip()
+    q = text_param(request.GET, "q")
     records = []
     if q:
         copy = Copy.objects.filter(barcode__iexact=q).only("record_id").first()
@@ -53,7 +54,7 @@ def record_new(request):
     isbn_checked = False
     if request.method == "GET" and "isbn" in request.GET:
         isbn_checked = True
-        raw = request.GET.get("isbn", "")
+        raw = text_param(request.GET, "isbn", max_length=40)
         try:
             isbn13 = services.isbn_normalize(raw)
         except CatalogError as exc:

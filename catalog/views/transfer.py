@@ -17,6 +17,7 @@ from catalog.exceptions import CatalogError
 from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
 from library import uploadhandlers, uploads, xlsx
+from library.params import id_list, id_param, text_param
 
 PREVIEW_ROWS = 300
 
@@ -87,12 +88,13 @@ def _import_page(request, kind: str):
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect(request.path)
         uploads.remove(sha)
-        location = Location.objects.filter(pk=request.POST.get("location") or 0).first()
+        location_id = id_param(request.POST, "location")
+        location = Location.objects.filter(pk=location_id).first() if location_id else None
         try:
             checked = _check(
                 kind,
                 content,
-                request.POST.get("filename", ""),
+                text_param(request.POST, "filename", max_length=200),
                 location,
                 request.POST.get("flavour", "auto"),
                 _encoding(kind, content, request.POST.get("encoding", "")),
@@ -204,13 +206,13 @@ def export_excel(request):
 def export_marc(request):
     """MARC21 of the chosen records (ids, or a batch, or a call-number class prefix)."""
     qs = Record.objects.all()
-    ids = [int(x) for x in re.split(r"[\s,，;；]+", request.POST.get("ids", "")) if x.isdigit()]
-    prefix = request.POST.get("clc", "").strip().upper()
-    batch = request.POST.get("batch", "")
+    ids = id_list(re.split(r"[\s,，;；]+", text_param(request.POST, "ids", max_length=200_000)))
+    prefix = text_param(request.POST, "clc", max_length=60).upper()
+    batch = id_param(request.POST, "batch")
     if ids:
         qs = qs.filter(pk__in=ids)
-    elif batch.isdigit():
-        qs = qs.filter(copies__batch_id=int(batch)).distinct()
+    elif batch:
+        qs = qs.filter(copies__batch_id=batch).distinct()
     elif prefix:
         qs = qs.filter(clc__startswith=prefix)
     else:

@@ -2,10 +2,12 @@
 
 from django.utils.translation import gettext as _
 
+from library.params import clean_text, id_param
+
 
 def desk_name(request) -> str:
-    name = (request.POST.get("desk") or request.GET.get("desk") or "").strip()
-    return name[:40] or _("总台")
+    name = clean_text(request.POST.get("desk") or request.GET.get("desk") or "", 40)
+    return name or _("总台")
 
 
 def is_htmx(request) -> bool:
@@ -16,8 +18,8 @@ def active_class_from_post(request):
     """The active class picked in a form's `school_class` field, or None (also for forged values)."""
     from circulation.models import SchoolClass
 
-    value = request.POST.get("school_class", "")
-    return SchoolClass.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() else None
+    pk = id_param(request.POST, "school_class")
+    return SchoolClass.objects.filter(pk=pk, is_active=True).first() if pk else None
 
 
 def active_class_choices(today) -> list[tuple[int, str]]:

@@ -1,7 +1,5 @@
 """Compensation for lost and damaged books: report, settle, list, receipt."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -13,6 +11,10 @@ from circulation import exceptions as exc
 from circulation import services
 from circulation.models import Compensation, Reader
 from circulation.views.common import desk_name
+from library.params import BadParameter, decimal_for_field, id_param, page_param, parse_code, parse_text
+
+PAID_FIELD = Compensation._meta.get_field("paid_amount")
+NOTE_MAX = Compensation._meta.get_field("note").max_length
 
 
 @login_required
@@ -22,7 +24,7 @@ def compensation_list(request):
     qs = Compensation.objects.select_related("reader__school_class", "copy__record").order_by("-reported_at")
     if status in Compensation.Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET))
     return render(
         request,
         "circulation/compensation_list.html",
@@ -34,20 +36,19 @@ def compensation_list(request):
 @permission_required("library.manage_circulation", raise_exception=True)
 @require_POST
 def compensation_new(request):
-    reader = None
-    if request.POST.get("reader", "").isdigit():
-        reader = Reader.objects.filter(pk=int(request.POST["reader"])).first()
+    reader_id = id_param(request.POST, "reader")
+    reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
     try:
         comp = services.compensation_report(
-            copy_barcode=request.POST.get("barcode", ""),
+            copy_barcode=parse_code(request.POST.get("barcode")),
             kind=request.POST.get("kind", ""),
             reader=reader,
             copy_action=request.POST.get("copy_action", ""),
-            note=request.POST.get("note", ""),
+            note=parse_text(request.POST.get("note"), max_length=NOTE_MAX, label=_("备注")),
             by=request.user,
             desk=desk_name(request),
         )
-    except exc.CirculationError as error:
+    except (exc.CirculationError, BadParameter) as error:
         messages.error(request, error.message)
         return redirect("circulation:reader_detail", reader.pk) if reader else redirect("circulation:compensations")
     messages.success(
@@ -70,19 +71,15 @@ def compensation_detail(request, pk):
 @require_POST
 def compensation_settle(request, pk):
     comp = get_object_or_404(Compensation, pk=pk)
-    raw = request.POST.get("paid_amount", "").strip()
     try:
-        paid = Decimal(raw) if raw else None
-    except InvalidOperation:
-        messages.error(request, _("实收金额“%(v)s”不是有效的数字。") % {"v": raw})
+        paid = decimal_for_field(request.POST.get("paid_amount"), PAID_FIELD, label=_("实收金额"))
+        note = parse_text(request.POST.get("note"), max_length=NOTE_MAX, label=_("备注"))
+    except BadParameter as error:
+        messages.error(request, error.message)
         return redirect("circulation:compensation_detail", comp.pk)
     try:
         services.compensation_settle(
-            compensation=comp,
-            status=request.POST.get("status", ""),
-            paid_amount=paid,
-            note=request.POST.get("note", "").strip(),
-            by=request.user,
+            compensation=comp, status=request.POST.get("status", ""), paid_amount=paid, note=note, by=request.user
         )
     except exc.CirculationError as error:
         messages.error(request, error.message)

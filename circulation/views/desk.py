@@ -22,8 +22,11 @@ from django.views.decorators.http import require_POST
 from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import privacy, selectors, services
-from circulation.models import CirculationSettings, Hold, LibraryCard, Loan, Reader
+from circulation.models import CirculationSettings, Compensation, Hold, LibraryCard, Loan, Reader
 from circulation.views.common import desk_name
+from library.params import BadParameter, id_param, parse_code, parse_text, text_param
+
+NOTE_MAX = Compensation._meta.get_field("note").max_length
 
 # The session keys of the desk: the current checkout reader's id, and the ids of the readers
 # scanned or typed in this desk session (what a student assistant may see).
@@ -53,12 +56,12 @@ def _book(copy) -> str:
 def desk(request):
     """The desk page. It opens without a reader (a fresh context), or with ?reader= from a reader's
     page (librarians; an assistant only for a reader scanned in this desk session)."""
-    reader_id = request.GET.get("reader", "")
+    reader_id = id_param(request.GET, "reader")
     panel = None
-    if reader_id.isdigit():
-        if not may_see(request, int(reader_id)):
+    if reader_id:
+        if not may_see(request, reader_id):
             raise PermissionDenied
-        panel = selectors.reader_panel(int(reader_id))
+        panel = selectors.reader_panel(reader_id)
     if panel is not None:
         _remember(request, panel.reader.pk)
     else:
@@ -68,7 +71,7 @@ def desk(request):
         "circulation/desk.html",
         {
             "panel": panel,
-            "mode": request.GET.get("mode", "checkout"),
+            "mode": "return" if request.GET.get("mode") == "return" else "checkout",
             "idle_minutes": CirculationSettings.current().desk_idle_minutes,
         },
     )
@@ -110,8 +113,7 @@ def _respond(
 
 
 def _reader_id_from_post(request) -> int | None:
-    value = request.POST.get("reader", "")
-    return int(value) if value.isdigit() else None
+    return id_param(request.POST, "reader")
 
 
 def _select(request, reader_id: int, *, card=None):
@@ -142,7 +144,10 @@ def _select(request, reader_id: int, *, card=None):
 def scan(request):
     """One scan: a card or 学号 selects the reader; a copy barcode lends (or, in return mode,
     returns) it; other text searches readers by name or pinyin and asks which one."""
-    code = request.POST.get("code", "").strip()
+    try:
+        code = parse_code(request.POST.get("code"))
+    except BadParameter as error:
+        return _respond(request, tone="error", message=error.message)
     mode = request.POST.get("mode", "checkout")
     desk = desk_name(request)
     if not code:
@@ -330,9 +335,10 @@ def compensation(request):
     to take the payment and print the receipt.
     """
     data = request.POST if request.method == "POST" else request.GET
-    barcode = data.get("barcode", "").strip()
-    reader_id = int(data["reader"]) if data.get("reader", "").isdigit() else None
+    barcode = text_param(data, "barcode", max_length=100)
+    reader_id = id_param(data, "reader")
     if request.method != "POST":
+        # (A GET only looks the copy up: a cleaned barcode can do no harm.)
         copy = Copy.objects.select_related("record").filter(barcode=barcode).first()
         reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
         if copy is None or reader is None:
@@ -347,15 +353,15 @@ def compensation(request):
     reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
     try:
         comp = services.compensation_report(
-            copy_barcode=barcode,
+            copy_barcode=parse_code(data.get("barcode")),
             kind=data.get("kind", ""),
             reader=reader,
             copy_action=data.get("copy_action", ""),
-            note=data.get("note", "").strip(),
+            note=parse_text(data.get("note"), max_length=NOTE_MAX, label=_("备注")),
             by=request.user,
             desk=desk_name(request),
         )
-    except exc.CirculationError as error:
+    except (exc.CirculationError, BadParameter) as error:
         return _respond(
             request,
             panel=selectors.reader_panel(reader_id) if reader_id else None,

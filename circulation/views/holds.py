@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,12 +14,21 @@ from catalog.models import Record
 from circulation import exceptions as exc
 from circulation import privacy, selectors, services
 from circulation.models import Hold, Reader
+from library.params import clean_text, has_forbidden_chars
 
 
 def _back(request, fallback):
+    """Back to the page the form was on (a path on this site), else to `fallback` (a URL name).
+
+    Not redirect(target): it takes a bare word for a URL name and raises NoReverseMatch, a 500
+    after the hold was already written."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+    if (
+        target.startswith("/")
+        and not has_forbidden_chars(target)
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 
@@ -28,7 +38,7 @@ def _back(request, fallback):
 def reserve(request, record_id):
     """Reserve a title for oneself, or (librarians) for the reader named by card, 学号 or name."""
     record = get_object_or_404(Record, pk=record_id)
-    on_behalf = request.POST.get("reader", "").strip()
+    on_behalf = clean_text(request.POST.get("reader", ""), 100)
     if on_behalf:
         if not request.user.has_perm("library.use_desk"):
             raise PermissionDenied

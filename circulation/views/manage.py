@@ -27,6 +27,7 @@ from circulation.models import (
     school_year_of,
 )
 from circulation.views.common import active_class_choices, active_class_from_post, desk_name
+from library.params import id_param, page_param, text_param
 
 
 def _save_form_page(request, form, *, title, saved, next_url, conflict=None):
@@ -146,9 +147,10 @@ def event_log(request):
     action = request.GET.get("action", "")
     if action in CirculationEvent.Action.values:
         qs = qs.filter(action=action)
-    if request.GET.get("reader", "").isdigit():
-        qs = qs.filter(reader_id=int(request.GET["reader"]))
-    page = Paginator(qs.order_by("-at", "-id"), 100).get_page(request.GET.get("page"))
+    reader_id = id_param(request.GET, "reader")
+    if reader_id:
+        qs = qs.filter(reader_id=reader_id)
+    page = Paginator(qs.order_by("-at", "-id"), 100).get_page(page_param(request.GET))
     return render(
         request,
         "circulation/event_log.html",
@@ -165,11 +167,11 @@ def collective(request):
     picked, scanned = None, ""
     if request.method == "POST":
         school_class = active_class_from_post(request)
-        picked, scanned = getattr(school_class, "pk", None), request.POST.get("barcodes", "")
+        picked, scanned = getattr(school_class, "pk", None), text_param(request.POST, "barcodes", max_length=20_000)
         if school_class is None:
             messages.error(request, _("请选择班级。"))
         else:
-            barcodes = request.POST.get("barcodes", "").split()
+            barcodes = scanned.split()
             try:
                 loans = services.class_collective_checkout(
                     school_class=school_class, barcodes=barcodes, by=request.user, desk=desk_name(request)

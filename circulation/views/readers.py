@@ -13,13 +13,14 @@ from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.barcodes import barcode_svg
 from circulation.models import Compensation, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
+from library.params import BadParameter, id_param, page_param, parse_code, text_param
 
 
 @login_required
 @permission_required("library.manage_readers", raise_exception=True)
 def reader_list(request):
-    q = request.GET.get("q", "").strip()
-    class_id = request.GET.get("class", "")
+    q = text_param(request.GET, "q")
+    class_id = id_param(request.GET, "class")
     kind = request.GET.get("kind", "")
     # Two tabs: people (students, teachers, staff) and class collective readers (图书角), listed apart.
     tab = "collective" if request.GET.get("tab") == "collective" else "people"
@@ -32,18 +33,26 @@ def reader_list(request):
         readers = readers.filter(kind=ReaderKind.COLLECTIVE)
     else:
         readers = readers.exclude(kind=ReaderKind.COLLECTIVE)
-    if class_id.isdigit():
-        readers = readers.filter(school_class_id=int(class_id))
+    if class_id:
+        readers = readers.filter(school_class_id=class_id)
     if kind in ReaderKind.values:
         readers = readers.filter(kind=kind)
     today = timezone.localdate()
-    page = Paginator(selectors.with_desk_columns(readers, today), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_desk_columns(readers, today), 50).get_page(page_param(request.GET))
     classes = [(c.pk, c.name_on(today)) for c in SchoolClass.objects.filter(is_active=True)]
     kinds = [(v, label) for v, label in ReaderKind.choices if v != ReaderKind.COLLECTIVE]
     return render(
         request,
         "circulation/reader_list.html",
-        {"page": page, "q": q, "classes": classes, "class_id": class_id, "kind": kind, "kinds": kinds, "tab": tab},
+        {
+            "page": page,
+            "q": q,
+            "classes": classes,
+            "class_id": str(class_id or ""),
+            "kind": kind,
+            "kinds": kinds,
+            "tab": tab,
+        },
     )
 
 
@@ -82,7 +91,7 @@ def reader_detail(request, pk):
         .select_related("copy__record", "school_class")
         .order_by("-checked_out_at"),
         30,
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_param(request.GET))
     return render(
         request,
         "circulation/reader_detail.html",
@@ -116,8 +125,9 @@ def _card_action(request, pk, action):
 def card_issue(request, pk):
     reader = get_object_or_404(Reader, pk=pk)
     try:
-        card = services.card_issue(reader=reader, by=request.user, number=request.POST.get("number", ""))
-    except exc.CirculationError as error:
+        number = parse_code(request.POST.get("number"), max_length=LibraryCard._meta.get_field("number").max_length)
+        card = services.card_issue(reader=reader, by=request.user, number=number)
+    except (exc.CirculationError, BadParameter) as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已办证，证号 %(n)s。") % {"n": card.number})

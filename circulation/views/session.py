@@ -16,6 +16,7 @@ from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import CirculationEvent, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
 from circulation.views.common import active_class_choices, active_class_from_post
+from library.params import BadParameter, id_param, parse_code
 
 
 def _desk_key(class_pk: int, token: str) -> str:
@@ -121,14 +122,18 @@ def session_scan(request, token):
     """A card or a 学号 picks the pupil; a book barcode lends it to the pupil picked last."""
     school_class = _session_class(request, token)
     key = _desk_key(school_class.pk, token)
-    code = request.POST.get("code", "").strip()
-    if not code:
-        return HttpResponse(status=204)  # a stray Enter: nothing happens
-    reader_id = request.POST.get("reader", "")
-    reader = Reader.objects.filter(pk=int(reader_id)).first() if reader_id.isdigit() else None
+    reader_id = id_param(request.POST, "reader")
+    reader = Reader.objects.filter(pk=reader_id).first() if reader_id else None
 
     def count():
         return Loan.objects.filter(desk=key).count()
+
+    try:
+        code = parse_code(request.POST.get("code"))
+    except BadParameter as error:
+        return _reply(request, tone="error", message=error.message, reader=reader, count=count())
+    if not code:
+        return HttpResponse(status=204)  # a stray Enter: nothing happens
 
     card = selectors.card_by_number(code)
     if card is not None:
