@@ -1,0 +1,516 @@
+"""Walk every URL pattern of the site as every role: the patterns, their parameters, the role clients.
+
+Shared by the production-configuration walk (tests/production/) and the hostile-input corpus.
+
+- `routes()` lists EVERY pattern from the URL resolver (the admin site included), so a new page is
+  walked without anyone adding it to a list.
+- `walk_data` (a module-scoped fixture) loads a small demo school once, inside a transaction that is
+  rolled back afterwards, and `fill(route, data)` turns a pattern into a URL with real ids from it.
+  A pattern whose parameters cannot be filled raises `Unfillable`: teach `fill` about it.
+- `role_client(role, data)` is a test client signed in as that role's demo account;
+  `send(client, method, url, data)` sends a request over "https" (the production settings redirect
+  plain http) and returns the response, a server error included (never raised).
+- `ACCESS` is the one table of who may use each URL; `allowed_roles(route, method)` reads it, and
+  raises `Undeclared` for a pattern the table does not name, so a new URL fails the walk until its
+  access is written down.
+- `db_writes()` counts the rows inserted, updated and deleted so far in the current transaction,
+  per table (PostgreSQL's pg_stat_xact_user_tables): compare before and after a request to prove a
+  refused request changed nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from library import roles
+
+ROLES = ("anonymous", "assistant", "teacher", "head_teacher", "librarian", "admin")
+# The demo school's accounts: "teacher" is head teacher of 三年级(2)班, "teacher2" heads no class.
+USERNAMES = {
+    "assistant": "assistant",
+    "teacher": "teacher2",
+    "head_teacher": "teacher",
+    "librarian": "librarian",
+    "admin": "admin",
+}
+GROUPS = {
+    "assistant": roles.ASSISTANT,
+    "teacher": roles.TEACHER,
+    "head_teacher": roles.TEACHER,
+    "librarian": roles.LIBRARIAN,
+    "admin": roles.ADMINISTRATOR,
+}
+SESSION_TOKEN = "walk0001"  # a 班级借阅 session the desk roles' clients have open
+
+
+class Unfillable(LookupError):
+    """A URL pattern has a parameter the walk does not know how to fill."""
+
+
+class Undeclared(LookupError):
+    """A URL pattern has no entry in ACCESS."""
+
+
+# --- the patterns -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "circulation:desk"; unnamed patterns get their full pattern text
+    pattern: str  # the full pattern text, e.g. "circulation/readers/<int:pk>/"
+    params: tuple[str, ...]  # the names of its parameters, in order
+    callback: object = field(compare=False, repr=False)
+    named: bool = True
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":", 1)[0] if ":" in self.name else ""
+
+
+def _pattern_params(pattern) -> list[str]:
+    converters = getattr(pattern, "converters", None)
+    regex = pattern.regex
+    names = list(regex.groupindex)
+    if converters:
+        names = [n for n in names if n in converters] or names
+    return names
+
+
+def routes() -> list[Route]:
+    """Every URL pattern of the site, depth first, with its namespaced name."""
+    found: list[Route] = []
+
+    def walk(patterns, prefix: str, namespaces: list[str], params: list[str]):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespaces + [p.namespace] if p.namespace else namespaces
+                walk(p.url_patterns, prefix + str(p.pattern), ns, params + _pattern_params(p.pattern))
+            elif isinstance(p, URLPattern):
+                full = prefix + str(p.pattern)
+                all_params = tuple(params + _pattern_params(p.pattern))
+                if p.name:
+                    name = ":".join(namespaces + [p.name])
+                    found.append(Route(name, full, all_params, p.callback))
+                else:
+                    name = ":".join(namespaces + [full])
+                    found.append(Route(name, full, all_params, p.callback, named=False))
+
+    walk(get_resolver().url_patterns, "", [], [])
+    return found
+
+
+# --- the data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class WalkData:
+    """Ids from the demo school for filling URL parameters (all objects a role may meet)."""
+
+    record: object
+    copy: object
+    batch: object
+    withdrawal: object
+    school_class: object  # the head teacher's class
+    reader: object  # a pupil in that class, with a card and an open loan
+    card: object
+    loan: object
+    hold: object  # a waiting or ready hold of a pupil (nobody in the walk's cast owns it)
+    compensation: object
+    policy: object
+    term: object
+    closed_day: object
+    open_day: object
+    users: dict[str, User]
+
+
+def build_walk_data() -> WalkData:
+    """Load a small demo school into the current (test) database and pick the walk's objects."""
+    from django.core.management import call_command
+
+    from catalog.models import AcquisitionBatch, Copy, Record, WithdrawalBatch
+    from circulation import services
+    from circulation.models import (
+        ClosedDay,
+        Compensation,
+        Hold,
+        LibraryCard,
+        Loan,
+        LoanPolicy,
+        OpenDay,
+        Reader,
+        SchoolClass,
+        Term,
+    )
+
+    call_command(
+        "load_demo",
+        "--students=40",
+        "--teachers=4",
+        "--titles=40",
+        "--copies=200",
+        "--terms=2",
+        stdout=StringIO(),
+    )
+    users = {role: User.objects.get(username=name) for role, name in USERNAMES.items()}
+    school_class = SchoolClass.objects.filter(head_teacher=users["head_teacher"]).first()
+    reader = Reader.objects.filter(school_class=school_class, kind="student", is_active=True).order_by("pk").first()
+    if not LibraryCard.objects.filter(reader=reader, status="valid").exists():
+        services.card_issue(reader=reader)
+    # Two open loans for that pupil (one of them then reported lost: the compensation pages need one).
+    shelf = Copy.objects.filter(status="on_shelf").order_by("pk")
+    for copy in shelf[:2]:
+        Loan.objects.create(
+            copy=copy,
+            reader=reader,
+            reader_kind=reader.kind,
+            school_class=school_class,
+            checked_out_at=timezone.now() - timedelta(days=3),
+            due_date=timezone.localdate() + timedelta(days=11),
+        )
+        Copy.objects.filter(pk=copy.pk).update(status="on_loan")
+    loans = Loan.objects.filter(reader=reader, returned_at__isnull=True).order_by("-pk")
+    lost, loan = loans[0], loans[1]
+    compensation = services.compensation_report(copy_barcode=lost.copy.barcode, kind=Compensation.Kind.LOST)
+    hold = Hold.objects.filter(reader__user__isnull=True, status__in=["waiting", "ready"]).order_by("pk").first()
+    if not OpenDay.objects.exists():
+        OpenDay.objects.create(day=timezone.localdate().replace(month=1, day=1), reason="补课")
+    services.holds_expire_daily()  # the first request of the day would otherwise write
+    data = WalkData(
+        record=Record.objects.order_by("pk").first(),
+        copy=Copy.objects.exclude(status="withdrawn")
+        .exclude(pk__in=[lost.copy_id, loan.copy_id])
+        .order_by("pk")
+        .first(),
+        batch=AcquisitionBatch.objects.order_by("pk").first(),
+        withdrawal=WithdrawalBatch.objects.order_by("pk").first(),
+        school_class=school_class,
+        reader=reader,
+        card=LibraryCard.objects.filter(reader=reader, status="valid").first(),
+        loan=loan,
+        hold=hold,
+        compensation=compensation,
+        policy=LoanPolicy.objects.order_by("pk").first(),
+        term=Term.objects.order_by("pk").first(),
+        closed_day=ClosedDay.objects.order_by("pk").first(),
+        open_day=OpenDay.objects.order_by("pk").first(),
+        users=users,
+    )
+    missing = [name for name, value in vars(data).items() if value is None]
+    assert not missing, f"the demo school has no {missing}"
+    # Warm the pages that create their singleton rows on first use, so later requests write nothing.
+    client = role_client("admin", data)
+    for name in ("dashboard", "circulation:settings", "reports:summary"):
+        send(client, "get", reverse(name))
+    return data
+
+
+@pytest.fixture(scope="module")
+def walk_data(django_db_setup, django_db_blocker):
+    """The demo school for one test module, rolled back when the module is done."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_walk_data()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _walk_clients_once(walk_data, django_db_blocker):
+    with django_db_blocker.unblock():
+        clients = {role: role_client(role, walk_data) for role in ROLES}
+    return clients, {role: {k: m.value for k, m in client.cookies.items()} for role, client in clients.items()}
+
+
+@pytest.fixture
+def walk_clients(_walk_clients_once, db):
+    """One signed-in client per role, made once per module (cheap): their sessions belong to
+    walk_data's transaction, and each test's own changes (a logout, say) are rolled back, so
+    each test starts with the clients' original cookies again."""
+    clients, cookies = _walk_clients_once
+    for role, client in clients.items():
+        client.cookies = SimpleCookie(cookies[role])
+    return clients
+
+
+# Which object a "<int:pk>" after this path segment names.
+_SEGMENT_OBJECT = {
+    "record": "record",
+    "records": "record",
+    "copies": "copy",
+    "batches": "batch",
+    "withdrawals": "withdrawal",
+    "reader": "reader",
+    "readers": "reader",
+    "renew": "loan",
+    "holds": "hold",
+    "cards": "card",
+    "classes": "school_class",
+    "class": "school_class",
+    "compensations": "compensation",
+    "policies": "policy",
+    "terms": "term",
+}
+
+
+def _param_value(route: Route, param: str, data: WalkData):
+    if param == "record_id":
+        return data.record.pk
+    if param == "token":
+        return SESSION_TOKEN
+    if param == "kind":
+        return "closed"
+    if route.namespace == "admin":
+        model_admin = getattr(route.callback, "model_admin", None)
+        if param in ("object_id", "id") and model_admin is not None:
+            obj = model_admin.model._default_manager.order_by("pk").first()
+            return obj.pk if obj is not None else 0
+        if param == "app_label":
+            return re.search(r"\(\?P<app_label>([a-z_]+)", route.pattern).group(1)
+        if param == "content_type_id":
+            from django.contrib.contenttypes.models import ContentType
+
+            return ContentType.objects.get_for_model(type(data.record)).pk
+        if param == "object_id":
+            return data.record.pk
+        if param == "url":
+            return "no-such-page/"
+    if param == "pk":
+        if route.name == "circulation:day_delete":
+            return data.closed_day.pk
+        segments = [s for s in route.pattern.split("/") if s and not s.startswith("<")]
+        before = route.pattern.split("<", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        attr = _SEGMENT_OBJECT.get(before) or next((_SEGMENT_OBJECT[s] for s in segments if s in _SEGMENT_OBJECT), None)
+        if attr:
+            return getattr(data, attr).pk
+    raise Unfillable(f"{route.name} ({route.pattern}): no value for the parameter {param!r}")
+
+
+def fill(route: Route, data: WalkData) -> str:
+    """The route as a URL with its parameters filled from the walk's data."""
+    kwargs = {p: _param_value(route, p, data) for p in route.params}
+    if route.named:
+        return reverse(route.name, kwargs=kwargs or None)
+    # Unnamed (the admin's catch-all): substitute into the regex text.
+    path = route.pattern
+    for p, value in kwargs.items():
+        path = re.sub(rf"\(\?P<{p}>[^)]*\)", str(value), path)
+    return "/" + path.lstrip("^").replace("$", "").replace("\\", "")
+
+
+# --- the clients --------------------------------------------------------------------------------
+
+
+def role_client(role: str, data: WalkData) -> Client:
+    """A test client signed in as the role's demo account (anonymous: signed out).
+
+    Server errors come back as 500 responses instead of being raised. The desk roles' sessions
+    hold an open 班级借阅 session (SESSION_TOKEN) for the head teacher's class.
+    """
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(data.users[role])
+        session = client.session
+        session["class_sessions"] = {SESSION_TOKEN: data.school_class.pk}
+        session.save()
+    return client
+
+
+def send(client: Client, method: str, url: str, data=None, **extra):
+    """GET or POST over https (behind the production settings' redirect), errors as responses."""
+    return getattr(client, method.lower())(url, data if data is not None else {}, secure=True, **extra)
+
+
+# --- who may use what ---------------------------------------------------------------------------
+
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = PUBLIC - {"anonymous"}
+HEAD_TEACHER = frozenset({"head_teacher"})  # of the walk's class, pupil and reader
+STAFF = frozenset({"admin"})  # the back office (is_staff)
+
+
+def perm(codename: str) -> frozenset[str]:
+    """The roles whose group holds library.<codename>."""
+    return frozenset(role for role, group in GROUPS.items() if codename in roles.ROLE_PERMISSIONS[group])
+
+
+# The one table of access: URL name -> roles allowed, or (roles for GET, roles for POST).
+# "Allowed" means the role is not refused (403, or sent to a login page); the page may still say
+# 405 or 404. Names ending in ":*" cover a whole namespace (the admin site guards all its pages).
+ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
+    # the public catalogue
+    "catalog:opac": PUBLIC,
+    "catalog:record": PUBLIC,
+    "catalog:new_arrivals": PUBLIC,
+    "catalog:classes": PUBLIC,
+    # cataloguing
+    "catalog:manage": perm("catalogue"),
+    "catalog:record_new": perm("catalogue"),
+    "catalog:record_staff": perm("catalogue"),
+    "catalog:record_edit": perm("catalogue"),
+    "catalog:copies_add": perm("catalogue"),
+    "catalog:copy_edit": perm("catalogue"),
+    "catalog:copy_repair": perm("catalogue"),
+    "catalog:batches": perm("catalogue"),
+    "catalog:batch_new": perm("catalogue"),
+    "catalog:batch_detail": perm("catalogue"),
+    "catalog:weeding": perm("catalogue"),
+    "catalog:withdrawal_detail": perm("catalogue"),
+    "catalog:labels": perm("catalogue"),
+    "catalog:import_excel": perm("catalogue"),
+    "catalog:import_template": perm("catalogue"),
+    "catalog:import_marc": perm("catalogue"),
+    "catalog:exports": perm("catalogue"),
+    "catalog:export_excel": perm("catalogue"),
+    "catalog:export_marc": perm("catalogue"),
+    # the desk
+    "circulation:desk": perm("use_desk"),
+    "circulation:desk_scan": perm("use_desk"),
+    "circulation:desk_reader": perm("use_desk"),
+    "circulation:desk_renew": perm("use_desk"),
+    "circulation:desk_compensation": perm("manage_circulation"),
+    "circulation:holds": perm("use_desk"),
+    "circulation:holds_expire": perm("use_desk"),
+    "circulation:hold_slip": perm("use_desk"),
+    # a pupil's hold: the desk (or that pupil's own account, which is not in the cast); a GET gets 405
+    "circulation:hold_cancel": (SIGNED_IN, perm("use_desk")),
+    # GET: anyone who may reserve reaches the 405; POST names a pupil (see POST_DATA): the desk only
+    "circulation:reserve": (perm("place_holds"), perm("place_holds") & perm("use_desk")),
+    "circulation:my_holds": SIGNED_IN,
+    "circulation:my_class_overdue": HEAD_TEACHER,
+    "circulation:overdue": perm("use_desk"),
+    "circulation:overdue_class_print": perm("use_desk") | HEAD_TEACHER,
+    "circulation:session_start": perm("use_desk"),
+    "circulation:session": perm("use_desk"),
+    "circulation:session_scan": perm("use_desk"),
+    "circulation:session_summary": perm("use_desk"),
+    "circulation:collective": perm("use_desk"),
+    # readers and cards
+    "circulation:readers": perm("manage_readers"),
+    "circulation:reader_new": perm("manage_readers"),
+    "circulation:reader_detail": perm("manage_readers"),
+    "circulation:reader_edit": perm("manage_readers"),
+    "circulation:card_issue": perm("manage_readers"),
+    "circulation:card_print_reader": perm("manage_readers"),
+    "circulation:card_lost": perm("manage_readers"),
+    "circulation:card_reissue": perm("manage_readers"),
+    "circulation:card_cancel": perm("manage_readers"),
+    "circulation:coverage": perm("manage_readers"),
+    "circulation:class_new": perm("manage_readers"),
+    "circulation:class_edit": perm("manage_readers"),
+    "circulation:card_print_class": perm("manage_readers"),
+    "circulation:class_cards_issue": perm("manage_readers"),
+    "circulation:roster_import": perm("manage_readers"),
+    "circulation:roster_template": perm("manage_readers"),
+    "circulation:roster_confirm": perm("manage_readers"),
+    "circulation:rollover": perm("manage_readers"),
+    # circulation management
+    "circulation:compensations": perm("manage_circulation"),
+    "circulation:compensation_new": perm("manage_circulation"),
+    "circulation:compensation_detail": perm("manage_circulation"),
+    "circulation:compensation_settle": perm("manage_circulation"),
+    "circulation:compensation_receipt": perm("manage_circulation"),
+    "circulation:policies": perm("manage_circulation"),
+    "circulation:policy_new": perm("manage_circulation"),
+    "circulation:policy_edit": perm("manage_circulation"),
+    "circulation:calendar": perm("manage_circulation"),
+    "circulation:term_new": perm("manage_circulation"),
+    "circulation:term_edit": perm("manage_circulation"),
+    "circulation:day_add": perm("manage_circulation"),
+    "circulation:day_delete": perm("manage_circulation"),
+    "circulation:settings": perm("manage_circulation"),
+    "circulation:log": perm("manage_circulation"),
+    # reports
+    "reports:summary": perm("view_reports"),
+    "reports:summary_export": perm("view_reports"),
+    "reports:class_list": perm("view_reports") | HEAD_TEACHER,
+    "reports:class_report": perm("view_reports") | HEAD_TEACHER,
+    "reports:class_report_export": perm("view_reports") | HEAD_TEACHER,
+    "reports:reader_record": perm("view_reports") | HEAD_TEACHER,
+    "reports:my_record": SIGNED_IN,
+    "reports:collection": perm("view_reports"),
+    "reports:collection_export": perm("view_reports"),
+    # the site
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "home": SIGNED_IN,
+    "dashboard": perm("view_reports"),
+    "my_account": SIGNED_IN,
+    "healthz": PUBLIC,
+    "set_language": PUBLIC,
+    "admin:login": PUBLIC,
+    "admin:logout": PUBLIC,
+    "admin:*": STAFF,
+}
+
+# Minimal POST bodies where an empty one would not reach the check under test.
+POST_DATA: dict[str, dict] = {
+    # on behalf of a pupil: only the desk may reserve for someone else
+    "circulation:reserve": {"reader": "{reader_student_number}"},
+}
+
+
+def post_data(route: Route, data: WalkData) -> dict:
+    body = POST_DATA.get(route.name, {})
+    values = {"reader_student_number": data.reader.student_number or data.reader.name}
+    return {k: v.format(**values) for k, v in body.items()}
+
+
+def allowed_roles(route: Route, method: str) -> frozenset[str]:
+    entry = ACCESS.get(route.name)
+    if entry is None and route.namespace:
+        entry = ACCESS.get(f"{route.namespace}:*")
+    if entry is None:
+        raise Undeclared(f"{route.name} ({route.pattern}) has no entry in tests/urlwalk.py ACCESS")
+    if isinstance(entry, tuple):
+        return entry[0] if method.lower() == "get" else entry[1]
+    return entry
+
+
+# Namespaces whose allowed roles may still be refused some pages: the back office decides per model
+# (an administrator may not add a log entry, for example); the walk checks only who is kept out.
+MAY_STILL_REFUSE = {"admin"}
+
+
+def must_not_refuse(route: Route) -> bool:
+    return route.namespace not in MAY_STILL_REFUSE
+
+
+def is_refusal(response, role: str) -> bool:
+    """403, or (anonymous, and anyone at the back office) a redirect to a login page."""
+    if response.status_code == 403:
+        return True
+    if response.status_code == 302:
+        location = response["Location"]
+        return location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
+    return False
+
+
+# --- what a request changed ---------------------------------------------------------------------
+
+# Tables a refused request may legitimately write: the session store and the login throttle.
+UNWATCHED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+
+
+def db_writes() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per watched table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        return {name: n for name, n in cursor.fetchall() if n and name not in UNWATCHED_TABLES}
+
+
+def changed_tables(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(t for t in after if after[t] != before.get(t, 0))
