@@ -127,7 +127,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "opac"
+LOGOUT_REDIRECT_URL = "catalog:opac"
 
 # Login throttling (django-axes): after 5 failures for a user name from one address,
 # that pair is locked out for 15 minutes.
