@@ -275,6 +275,9 @@ def _param_value(route: Route, param: str, data: WalkData):
         return "closed"
     if route.namespace == "admin":
         model_admin = getattr(route.callback, "model_admin", None)
+        if model_admin is None:  # a ModelAdmin's own extra view (the user's password form)
+            model_admin = getattr(getattr(route.callback, "__wrapped__", None), "__self__", None)
+            model_admin = model_admin if hasattr(model_admin, "model") else None
         if param in ("object_id", "id") and model_admin is not None:
             obj = model_admin.model._default_manager.order_by("pk").first()
             return obj.pk if obj is not None else 0

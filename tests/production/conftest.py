@@ -1,6 +1,16 @@
-"""The production-configuration stage: the walk's demo school and clients, and its request count."""
+"""The production-configuration stage (make test runs it as its own step).
+
+Every test here runs with the production settings a school gets from the README: DEBUG off, the
+manifest static storage over files collected (once per run) into a temporary folder from the
+committed static/, the HTTPS settings on. The walk's requests are counted and reported at the end.
+"""
 
 import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
 
 from tests.urlwalk import _walk_clients_once, walk_clients, walk_data  # noqa: F401  (fixtures)
 
@@ -12,8 +22,45 @@ def production_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_TEST"}}
     env.update(
         SECRET_KEY="production-test-" + "k" * 50,
-        ALLOWED_HOSTS="library.example.edu.cn,127.0.0.1,localhost",
+        ALLOWED_HOSTS="library.example.edu.cn,127.0.0.1,localhost,testserver",
         CSRF_TRUSTED_ORIGINS="https://library.example.edu.cn",
     )
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """`collectstatic` run as in production, into a temporary folder."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=django_settings.BASE_DIR,
+        env=production_env(STATIC_ROOT=str(root)),
+        check=True,
+        timeout=120,
+    )
+    return root
+
+
+@pytest.fixture(autouse=True)
+def production_settings(settings, collected_static):
+    settings.DEBUG = False
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    return settings
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WALK_COUNTS["requests"]:
+        terminalreporter.write_line(
+            f"URL walk (production settings): {WALK_COUNTS['requests']} requests, {WALK_COUNTS['errors']} server errors"
+        )

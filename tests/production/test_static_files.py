@@ -1,6 +1,5 @@
 """`manage.py collectstatic` as the README's production steps run it: DEBUG off, manifest storage."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
