@@ -19,7 +19,7 @@ WALK_COUNTS = {"requests": 0, "errors": 0}
 
 def production_env(**extra: str) -> dict[str, str]:
     """The environment of a production process (README "Production"): a secret key, no DEBUG, no test mode."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_TEST"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         SECRET_KEY="production-test-" + "k" * 50,
         ALLOWED_HOSTS="library.example.edu.cn,127.0.0.1,localhost,testserver",
