@@ -493,13 +493,45 @@ def must_not_refuse(route: Route) -> bool:
 
 
 def is_refusal(response, role: str) -> bool:
-    """403, or (anonymous, and anyone at the back office) a redirect to a login page."""
+    """A visitor is sent to a login page; a signed-in role gets 403, or at the back office its login.
+
+    (A 403 for a visitor is not a refusal the walk accepts: it means a login check is missing, and
+    the visitor sees "no permission" where they should be asked to log in.)"""
     if response.status_code == 403:
-        return True
+        return role != "anonymous"
     if response.status_code == 302:
         location = response["Location"]
         return location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
     return False
+
+
+def walk_route(route: Route, data: WalkData, clients: dict, counts: dict | None = None) -> list[str]:
+    """GET and POST the route as every role; the problems found (500s, access against ACCESS,
+    refused requests that wrote rows). `counts` (requests, errors) is added to when given."""
+    url = fill(route, data)
+    problems = []
+    for method in ("get", "post"):
+        allowed = allowed_roles(route, method)
+        body = post_data(route, data) if method == "post" else {}
+        for role in ROLES:
+            before = db_writes()
+            response = send(clients[role], method, url, body)
+            if counts is not None:
+                counts["requests"] += 1
+            where = f"{method.upper()} {url} as {role}"
+            if response.status_code >= 500:
+                if counts is not None:
+                    counts["errors"] += 1
+                problems.append(f"{where}: {response.status_code}")
+            elif role not in allowed:
+                if not is_refusal(response, role):
+                    problems.append(f"{where}: {response.status_code}, expected a refusal")
+                changed = changed_tables(before, db_writes())
+                if changed:
+                    problems.append(f"{where}: refused but wrote {changed}")
+            elif must_not_refuse(route) and is_refusal(response, role):
+                problems.append(f"{where}: refused, but the access table allows it")
+    return problems
 
 
 # --- what a request changed ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 
 from tests.urlwalk import _walk_clients_once, walk_clients, walk_data  # noqa: F401  (fixtures)
 
@@ -33,14 +34,30 @@ def production_env(**extra: str) -> dict[str, str]:
 def collected_static(tmp_path_factory):
     """`collectstatic` run as in production, into a temporary folder."""
     root = tmp_path_factory.mktemp("staticfiles")
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=django_settings.BASE_DIR,
         env=production_env(STATIC_ROOT=str(root)),
-        check=True,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
+    assert result.returncode == 0, "collectstatic failed:\n" + result.stderr[-3000:]
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions_at_the_end(django_db_setup, django_db_blocker):
+    """End every other session on the test database before pytest-django drops it.
+
+    Playwright's event loop gives the code after it another context, and with it another Django
+    connection that nobody closes; gunicorn's workers may also still be leaving."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -46,21 +46,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_other_sessions_to_end(timeout: float = 15) -> None:
-    """gunicorn's workers drop their connections as they exit; PostgreSQL ends those sessions a moment
-    later, and the test database cannot be dropped while any remains."""
-    others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(others)
-            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
-                return
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
-def gunicorn(school, collected_static, tmp_path_factory, django_db_blocker):
+def gunicorn(school, collected_static, tmp_path_factory):
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     port = _free_port()
@@ -98,8 +85,6 @@ def gunicorn(school, collected_static, tmp_path_factory, django_db_blocker):
     finally:
         process.terminate()
         process.wait(timeout=20)
-        with django_db_blocker.unblock():
-            _wait_for_other_sessions_to_end()
 
 
 def _log_in(page, base, role):
