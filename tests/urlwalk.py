@@ -138,6 +138,9 @@ def build_walk_data() -> WalkData:
     """Load a small demo school into the current (test) database and pick the walk's objects."""
     from django.core.management import call_command
 
+    # pytest-django makes the test database only for runs with a test that asks for `db`.
+    assert connection.settings_dict["NAME"].startswith("test_"), "a test using walk_data must also ask for `db`"
+
     from catalog.models import AcquisitionBatch, Copy, Record, WithdrawalBatch
     from circulation import services
     from circulation.models import (
