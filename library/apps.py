@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,13 @@ def _ensure_roles(sender, **kwargs):
     ensure_roles()
 
 
+def _session_seen_at_login(sender, request, user, **kwargs):
+    from library.middleware import mark_session_seen
+
+    if request is not None and hasattr(request, "session"):
+        mark_session_seen(request)
+
+
 class LibraryConfig(AppConfig):
     name = "library"
     verbose_name = _("系统")
@@ -18,6 +26,9 @@ class LibraryConfig(AppConfig):
         # After every app migrates, so the groups also get permissions of models created later.
         post_migrate.connect(_ensure_roles, dispatch_uid="library_ensure_roles")
         from library import checks  # noqa: F401  (registers the database encoding check)
+
+        # A new session starts "seen", so the first requests after a login need not save it again.
+        user_logged_in.connect(_session_seen_at_login, dispatch_uid="library_session_seen_at_login")
 
 
 class AxesConfig(AxesAppConfig):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "library.apps.AxesConfig",  # django-axes, with a Chinese name in the back office
+    "csp",
     "library",
     "catalog",
     "circulation",
@@ -81,8 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "library.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "library.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
     "circulation.middleware.DailyHoldExpiryMiddleware",
 ]
@@ -128,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "opac"
+LOGOUT_REDIRECT_URL = "catalog:opac"
 
 # Login throttling (django-axes): after 5 failures for a user name from one address,
 # that pair is locked out for 15 minutes.
@@ -136,6 +140,12 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind reverse proxies (the README's nginx) every request arrives from the proxy: key the
+# lock-out on the address the proxy saw, so one pupil's device cannot lock `librarian` out for
+# the whole school. TRUSTED_PROXY_COUNT = the number of proxies in front of gunicorn that append
+# to X-Forwarded-For (1 with the README's nginx; 0, the default, ignores the header).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "library.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -148,7 +158,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Where `manage.py backup` writes (and `restore --list` looks); keep it off the web root.
@@ -196,6 +206,31 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The proxy's health check speaks plain HTTP to gunicorn: no redirect to HTTPS for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Shared desk computers: the session ends when the browser closes, and after SESSION_IDLE_HOURS
+# without a request (library.middleware.IdleSessionMiddleware moves its expiry with use).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline script or
+# event handler (tests/library/test_security_settings.py). Styles allow 'unsafe-inline': templates
+# use style="" attributes for widths and htmx adds its indicator <style>; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

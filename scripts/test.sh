@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: install everything, start a throwaway PostgreSQL (unless DATABASE_URL is set),
-# run lint, migration check and the whole pytest suite (browser tests included).
+# run lint, migration check, the whole pytest suite (browser tests included), then the
+# production-configuration stage. With arguments, one pytest run with those arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/system-deps.sh postgresql gettext chromium
@@ -21,4 +22,11 @@ export DJANGO_TEST=1
 .venv/bin/ruff check .
 $py manage.py compilemessages --ignore=.venv -v 0
 $py manage.py makemigrations --check --dry-run -v 0
-.venv/bin/pytest "$@"
+if [ $# -gt 0 ]; then
+  .venv/bin/pytest "$@"
+else
+  .venv/bin/pytest --ignore=tests/production
+  # The production-configuration stage: DEBUG off, collectstatic + manifest storage, check --deploy,
+  # the URL walk as every role, gunicorn and a browser (tests/production/).
+  .venv/bin/pytest tests/production
+fi

@@ -138,6 +138,9 @@ def build_walk_data() -> WalkData:
     """Load a small demo school into the current (test) database and pick the walk's objects."""
     from django.core.management import call_command
 
+    # pytest-django makes the test database only for runs with a test that asks for `db`.
+    assert connection.settings_dict["NAME"].startswith("test_"), "a test using walk_data must also ask for `db`"
+
     from catalog.models import AcquisitionBatch, Copy, Record, WithdrawalBatch
     from circulation import services
     from circulation.models import (
@@ -275,6 +278,9 @@ def _param_value(route: Route, param: str, data: WalkData):
         return "closed"
     if route.namespace == "admin":
         model_admin = getattr(route.callback, "model_admin", None)
+        if model_admin is None:  # a ModelAdmin's own extra view (the user's password form)
+            model_admin = getattr(getattr(route.callback, "__wrapped__", None), "__self__", None)
+            model_admin = model_admin if hasattr(model_admin, "model") else None
         if param in ("object_id", "id") and model_admin is not None:
             obj = model_admin.model._default_manager.order_by("pk").first()
             return obj.pk if obj is not None else 0
@@ -490,13 +496,45 @@ def must_not_refuse(route: Route) -> bool:
 
 
 def is_refusal(response, role: str) -> bool:
-    """403, or (anonymous, and anyone at the back office) a redirect to a login page."""
+    """A visitor is sent to a login page; a signed-in role gets 403, or at the back office its login.
+
+    (A 403 for a visitor is not a refusal the walk accepts: it means a login check is missing, and
+    the visitor sees "no permission" where they should be asked to log in.)"""
     if response.status_code == 403:
-        return True
+        return role != "anonymous"
     if response.status_code == 302:
         location = response["Location"]
         return location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
     return False
+
+
+def walk_route(route: Route, data: WalkData, clients: dict, counts: dict | None = None) -> list[str]:
+    """GET and POST the route as every role; the problems found (500s, access against ACCESS,
+    refused requests that wrote rows). `counts` (requests, errors) is added to when given."""
+    url = fill(route, data)
+    problems = []
+    for method in ("get", "post"):
+        allowed = allowed_roles(route, method)
+        body = post_data(route, data) if method == "post" else {}
+        for role in ROLES:
+            before = db_writes()
+            response = send(clients[role], method, url, body)
+            if counts is not None:
+                counts["requests"] += 1
+            where = f"{method.upper()} {url} as {role}"
+            if response.status_code >= 500:
+                if counts is not None:
+                    counts["errors"] += 1
+                problems.append(f"{where}: {response.status_code}")
+            elif role not in allowed:
+                if not is_refusal(response, role):
+                    problems.append(f"{where}: {response.status_code}, expected a refusal")
+                changed = changed_tables(before, db_writes())
+                if changed:
+                    problems.append(f"{where}: refused but wrote {changed}")
+            elif must_not_refuse(route) and is_refusal(response, role):
+                problems.append(f"{where}: refused, but the access table allows it")
+    return problems
 
 
 # --- what a request changed ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Every circulation page renders for the role that uses it and is closed to the others;
-every mutating view: happy path, GET → 405, anonymous → login, wrong role → 403, domain error."""
+"""Every circulation page renders for the role that uses it; mutating views: happy path, GET → 405,
+domain error → message. That every role without the permission gets 403 (or the login page) on every
+view, and changes nothing, is checked for all pages at once by tests/production/test_url_walk.py."""
 
 import io
 from datetime import date
@@ -18,6 +19,7 @@ from circulation.models import (
     Loan,
     Reader,
     SchoolClass,
+    Term,
 )
 from tests.circulation.conftest import aware, make_copy
 
@@ -307,9 +309,11 @@ def test_term_form_refuses_overlaps(client, setup):
     client.force_login(setup["by"])
     response = client.post(
         reverse("circulation:term_new"),
-        {"name": "重叠", "school_year": 2025, "number": 2, "start": "2026-01-10", "end": "2026-03-01"},
+        {"name": "2025—2026学年第二学期", "school_year": 2025, "number": 2, "start": "2026-01-10", "end": "2026-03-01"},
     )
-    assert "重叠" in response.content.decode() and response.status_code == 200
+    assert response.status_code == 200
+    assert "与已有学期“2025—2026学年第一学期”的日期重叠" in response.content.decode()
+    assert not Term.objects.filter(number=2).exists()
 
 
 def test_rollover_page_lists_unreturned_books_then_runs(client, setup, monkeypatch):

@@ -1,0 +1,29 @@
+"""The walk's access table stays the truth: every entry names a real page, and a page without an
+entry fails the walk (so a new URL cannot slip through unwalked)."""
+
+import pytest
+
+from tests import urlwalk
+
+
+def test_every_entry_of_the_access_table_names_a_url_pattern():
+    names = {route.name for route in urlwalk.routes()}
+    namespaces = {route.namespace for route in urlwalk.routes()}
+    stale = [
+        key
+        for key in urlwalk.ACCESS
+        if (key.endswith(":*") and key[:-2] not in namespaces) or (not key.endswith(":*") and key not in names)
+    ]
+    assert not stale
+
+
+def test_a_url_pattern_without_an_entry_fails_the_walk():
+    new_page = urlwalk.Route("circulation:brand_new_page", "circulation/new-page/", (), callback=None)
+    with pytest.raises(urlwalk.Undeclared):
+        urlwalk.allowed_roles(new_page, "get")
+
+
+def test_a_parameter_the_walk_cannot_fill_fails_it():
+    odd = urlwalk.Route("circulation:odd", "circulation/odd/<int:widget_id>/", ("widget_id",), callback=None)
+    with pytest.raises(urlwalk.Unfillable):
+        urlwalk.fill(odd, data=None)
