@@ -259,6 +259,7 @@ _SEGMENT_OBJECT = {
     "reader": "reader",
     "readers": "reader",
     "renew": "loan",
+    "pick": "reader",
     "holds": "hold",
     "cards": "card",
     "classes": "school_class",
@@ -353,6 +354,10 @@ def perm(codename: str) -> frozenset[str]:
     return frozenset(role for role, group in GROUPS.items() if codename in roles.ROLE_PERMISSIONS[group])
 
 
+# Desk pages about one named reader: the roles that see every reader's name (circulation.privacy).
+NAMES_AT_DESK = perm("use_desk") & perm("manage_readers")
+
+
 # The one table of access: URL name -> roles allowed, or (roles for GET, roles for POST).
 # "Allowed" means the role is not refused (403, or sent to a login page); the page may still say
 # 405 or 404. Names ending in ":*" cover a whole namespace (the admin site guards all its pages).
@@ -385,23 +390,28 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     # the desk
     "circulation:desk": perm("use_desk"),
     "circulation:desk_scan": perm("use_desk"),
-    "circulation:desk_reader": perm("use_desk"),
-    "circulation:desk_renew": perm("use_desk"),
+    # a reader's panel, picking them from a search list, renewing their loan: a student assistant only
+    # after scanning that reader's card or 学号 at their desk, which the walk's assistant has not done
+    "circulation:desk_reader": NAMES_AT_DESK,
+    "circulation:desk_reader_select": (perm("use_desk"), NAMES_AT_DESK),  # a GET reaches the 405
+    "circulation:desk_renew": (perm("use_desk"), NAMES_AT_DESK),
     "circulation:desk_compensation": perm("manage_circulation"),
     "circulation:holds": perm("use_desk"),
     "circulation:holds_expire": perm("use_desk"),
     "circulation:hold_slip": perm("use_desk"),
-    # a pupil's hold: the desk (or that pupil's own account, which is not in the cast); a GET gets 405
-    "circulation:hold_cancel": (SIGNED_IN, perm("use_desk")),
+    # a pupil's hold: librarians (or that pupil's own account, which is not in the cast); a GET gets 405
+    "circulation:hold_cancel": (SIGNED_IN, perm("manage_circulation")),
     # GET: anyone who may reserve reaches the 405; POST names a pupil (see POST_DATA): the desk only
     "circulation:reserve": (perm("place_holds"), perm("place_holds") & perm("use_desk")),
     "circulation:my_holds": SIGNED_IN,
     "circulation:my_class_overdue": HEAD_TEACHER,
     "circulation:overdue": perm("use_desk"),
-    "circulation:overdue_class_print": perm("use_desk") | HEAD_TEACHER,
+    # 催还单 name pupils: librarians and the class's head teacher, not a student assistant
+    "circulation:overdue_class_print": perm("manage_readers") | HEAD_TEACHER,
     "circulation:session_start": perm("use_desk"),
     "circulation:session": perm("use_desk"),
     "circulation:session_scan": perm("use_desk"),
+    "circulation:session_pick": perm("use_desk"),
     "circulation:session_summary": perm("use_desk"),
     "circulation:collective": perm("use_desk"),
     # readers and cards
@@ -456,6 +466,7 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "dashboard": perm("view_reports"),
     "my_account": SIGNED_IN,
     "healthz": PUBLIC,
+    "favicon": PUBLIC,
     "set_language": PUBLIC,
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
