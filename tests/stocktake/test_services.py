@@ -75,7 +75,7 @@ def test_a_collector_file_is_reconciled_with_times_and_repeats(stacks, librarian
         shelve(stacks, f"A{i}")
     st = services.stocktake_open(name="书库", locations=[stacks], by=librarian)
     services.scan_record(stocktake=st, barcode="A1", location=stacks, by=librarian)
-    content = "A1\nA2,2025-11-10 09:30:00\nA2\n\nA3\t2025/11/10 09:31\nX9\n".encode()
+    content = b"A1\nA2,2025-11-10 09:30:00\nA2\n\nA3\t2025/11/10 09:31\nX9\n"
     outcome = services.scan_file(stocktake=st, content=content, filename="pd1.txt", location=stacks, by=librarian)
     assert (outcome.lines, outcome.new) == (5, 3)
     assert st.items.filter(scanned_at__isnull=False).count() == 3
