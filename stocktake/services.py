@@ -115,8 +115,9 @@ RETURNING id
 
 MARK_SQL = """
 UPDATE stocktake_stocktakeitem i SET scanned_at = s.scanned_at
-FROM stocktake_stocktakescan s
-WHERE s.id = ANY(%(ids)s) AND i.stocktake_id = %(st)s AND i.copy_id = s.copy_id AND i.scanned_at IS NULL
+FROM unnest(%(ids)s::bigint[]) AS n(id)
+JOIN stocktake_stocktakescan s ON s.id = n.id
+WHERE i.stocktake_id = %(st)s AND i.copy_id = s.copy_id AND i.scanned_at IS NULL
 """
 
 
@@ -167,9 +168,8 @@ def scan_record(
     with transaction.atomic():
         _lock_open(stocktake)
         ids = _record(stocktake, [code], [now], location=location, by=by, source=_("扫描"))
-    scan = StocktakeScan.objects.select_related("copy__record", "copy__location", "location").get(
-        stocktake=stocktake, barcode=code
-    )
+    scans = StocktakeScan.objects.select_related("copy__record", "copy__location", "location")
+    scan = scans.get(pk=ids[0]) if ids else scans.get(stocktake=stocktake, barcode=code)
     return ScanOutcome(scan=scan, repeated=not ids)
 
 
