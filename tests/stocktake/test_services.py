@@ -11,7 +11,7 @@ from catalog.status import copy_write_off
 from stocktake import selectors, services
 from stocktake.exceptions import ApprovalRefused, ScopeOverlap, StocktakeClosed
 from stocktake.models import ItemResult, ScanResult, StocktakeItem
-from tests.conftest import make_user
+from tests.conftest import make_reader, make_user
 from tests.stocktake.conftest import shelve
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +163,18 @@ def test_a_copy_scanned_in_an_open_stocktake_cannot_be_written_off_elsewhere(sta
 def test_only_missing_items_are_listed_as_missing(stacks, librarian):
     st, missing = _closed_with_missing(stacks, librarian)
     assert [i.copy for i in selectors.items_with(st, ItemResult.MISSING)] == [missing]
+
+
+def test_a_lent_copy_scanned_in_an_open_stocktake_cannot_be_reported_lost(stacks, librarian, school_class):
+    from circulation import exceptions as circ_exc
+    from circulation import services as circulation
+    from tests.circulation.conftest import lending_term
+
+    lending_term()
+    pupil = make_reader("张小明", school_class=school_class)
+    shelve(stacks, "A1")
+    circulation.loan_checkout(reader=pupil, copy_barcode="A1", by=librarian)
+    st = services.stocktake_open(name="书库", locations=[stacks], by=librarian)
+    assert services.scan_record(stocktake=st, barcode="A1", location=stacks, by=librarian).scan.result == "on_loan"
+    with pytest.raises(circ_exc.CompensationError):
+        circulation.compensation_report(copy_barcode="A1", kind="lost", by=librarian)
