@@ -71,7 +71,7 @@ def stocktake_detail(request, pk):
         **_scan_context(request, st),
         "locations": locations,
         "scan_form": ScanForm(initial=initial),
-        "upload_form": UploadForm(initial=initial),
+        "upload_form": UploadForm(initial=initial, prefix="upload"),
         "counts": selectors.scan_counts(st),
         "scans": _with_borrowers(request, selectors.recent_scans(st)),
     }
@@ -121,7 +121,7 @@ def stocktake_scan(request, pk):
 @require_POST
 def stocktake_upload(request, pk):
     st = get_object_or_404(Stocktake, pk=pk)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, prefix="upload")
     size = uploadhandlers.too_large(request)  # the file was dropped while it arrived
     if size:
         messages.error(request, xlsx.too_large_message(size))
@@ -240,4 +240,5 @@ def copy_restore(request, pk):
             messages.success(request, _("%(code)s 已恢复在架。") % {"code": copy.barcode})
     else:
         messages.error(request, _("请选择要恢复的图书。"))
-    return redirect(request.POST.get("next") == "detail" and "stocktake:detail" or "stocktake:report", pk=st.pk)
+    back = "stocktake:detail" if request.POST.get("next") == "detail" or st.is_open else "stocktake:report"
+    return redirect(back, pk=st.pk)

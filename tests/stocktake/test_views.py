@@ -97,7 +97,7 @@ def test_scan_get_is_not_allowed(client, librarian, open_st):
 def test_a_collector_file_upload_reports_its_lines(client, librarian, open_st):
     client.force_login(librarian)
     upload = SimpleUploadedFile("pd.txt", b"A1 2025-11-10 09:00\nA1\nQQ\n")
-    response = client.post(f"/stocktake/{open_st.pk}/upload/", {"file": upload}, follow=True)
+    response = client.post(f"/stocktake/{open_st.pk}/upload/", {"upload-file": upload}, follow=True)
     assert "3 行，新扫描 2 册，重复 1 行" in response.content.decode()
 
 
@@ -137,3 +137,22 @@ def test_restore_with_garbage_gives_a_message(client, librarian, open_st):
     client.force_login(librarian)
     response = client.post(f"/stocktake/{open_st.pk}/restore/", {"copy": "x"}, follow=True)
     assert "请选择要恢复的图书" in response.content.decode()
+
+
+def test_the_menu_shows_stocktake_to_scanners_only(client, assistant, teacher):
+    client.force_login(assistant)
+    assert 'href="/stocktake/"' in client.get("/my/").content.decode()
+    client.force_login(teacher)
+    assert 'href="/stocktake/"' not in client.get("/my/").content.decode()
+
+
+def test_a_copy_found_again_is_restored_from_the_scanning_page(client, librarian, stacks):
+    gone = shelve(stacks, "L1", status=CopyStatus.LOST, withdrawn_on=date(2024, 1, 1), withdrawal_reason="lost")
+    st = services.stocktake_open(name="书库", locations=[stacks], by=librarian)
+    services.scan_record(stocktake=st, barcode="L1", location=stacks, by=librarian)
+    client.force_login(librarian)
+    page = client.get(f"/stocktake/{st.pk}/").content.decode()
+    assert "恢复在架" in page
+    response = client.post(f"/stocktake/{st.pk}/restore/", {"copy": gone.pk, "next": "detail"})
+    gone.refresh_from_db()
+    assert response.url == f"/stocktake/{st.pk}/" and gone.status == CopyStatus.ON_SHELF
