@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Location
 from stocktake.exceptions import StocktakeError
-from stocktake.services import class_prefixes_normalize
+from stocktake.services import call_range_keys, class_prefixes_normalize
 
 
 def _locations():
@@ -27,6 +27,11 @@ class OpenForm(forms.Form):
         help_text=_("中图法分类号开头，以空格分隔，如 I K；留空为全部"),
     )
 
+    call_from = forms.CharField(label=_("索书号起"), max_length=100, required=False, help_text=_("如 I2 或 I247.5/12"))
+    call_to = forms.CharField(
+        label=_("索书号止"), max_length=100, required=False, help_text=_("只写分类号则包括该类全部图书，如 I29")
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locations"].queryset = _locations()
@@ -38,6 +43,14 @@ class OpenForm(forms.Form):
             return class_prefixes_normalize(self.cleaned_data.get("class_prefixes", ""))
         except StocktakeError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        try:
+            call_range_keys(data.get("call_from", ""), data.get("call_to", ""))
+        except StocktakeError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
 
 
 class ScanForm(forms.Form):

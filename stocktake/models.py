@@ -18,6 +18,8 @@ class Stocktake(models.Model):
     class_prefixes = models.CharField(
         _("分类号范围"), max_length=200, blank=True, help_text=_("中图法分类号开头，以空格分隔，如 I K；留空为全部")
     )
+    call_from = models.CharField(_("索书号起"), max_length=100, blank=True)
+    call_to = models.CharField(_("索书号止"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     expected_count = models.PositiveIntegerField(_("应盘册数"), default=0)
     opened_at = models.DateTimeField(_("开始时间"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from catalog import clc
 from catalog.exceptions import CatalogError
 from catalog.models import Copy, CopyStatus, Location, WithdrawalBatch
 from catalog.services import withdrawal_number
@@ -33,8 +34,37 @@ def class_prefixes_normalize(text: str) -> str:
     return " ".join(dict.fromkeys(parts))
 
 
-def _scope_sql(location_ids: list[int], prefixes: list[str]) -> tuple[str, list]:
-    """The copies of a scope: in the collection, at these locations, of these classes."""
+def call_range_keys(call_from: str, call_to: str) -> tuple[str, str, bool]:
+    """Shelf keys bounding a call-number range (catalog.clc shelf order). A bound without a 书次号
+    takes in the whole class: I2–I29 runs from I2 to the last book of I29 (I299/5 included).
+    Returns (low, high, high_inclusive); empty strings for an open end."""
+    low = high = ""
+    inclusive = True
+    for value, is_low in ((call_from, True), (call_to, False)):
+        value = (value or "").strip()
+        if not value:
+            continue
+        code, number = clc.split_call_number(value)
+        try:
+            code = clc.validate(code)
+        except clc.ClcError as exc:
+            raise StocktakeError(str(exc)) from exc
+        if is_low:
+            low = clc.shelf_key(code, number)
+        elif number:
+            high = clc.shelf_key(code, number)
+        else:
+            high, inclusive = clc.class_key(code)[:-1] + "~", False  # "~" sorts after every key character
+    if low and high and (low > high or (low == high and not inclusive)):
+        raise StocktakeError(_("索书号范围的起点在终点之后。"))
+    return low, high, inclusive
+
+
+def _scope_sql(
+    location_ids: list[int], prefixes: list[str], call_from: str = "", call_to: str = ""
+) -> tuple[str, list]:
+    """The copies of a scope: in the collection, at these locations, of these classes, within
+    these call numbers (shelf keys compared byte by byte, as catalog.clc requires)."""
     sql = "SELECT c.id FROM catalog_copy c JOIN catalog_record r ON r.id = c.record_id WHERE c.withdrawn_on IS NULL"
     params: list = []
     if location_ids:
@@ -43,6 +73,13 @@ def _scope_sql(location_ids: list[int], prefixes: list[str]) -> tuple[str, list]
     if prefixes:
         sql += " AND upper(r.clc) LIKE ANY(%s)"
         params.append([p + "%" for p in prefixes])
+    low, high, inclusive = call_range_keys(call_from, call_to)
+    if low:
+        sql += ' AND r.shelf_key COLLATE "C" >= %s'
+        params.append(low)
+    if high:
+        sql += ' AND r.shelf_key COLLATE "C" ' + ("<=" if inclusive else "<") + " %s"
+        params.append(high)
     return sql, params
 
 
@@ -51,6 +88,8 @@ def stocktake_open(
     name: str,
     locations: list[Location] | None = None,
     class_prefixes: str = "",
+    call_from: str = "",
+    call_to: str = "",
     by=None,
     now: datetime | None = None,
 ) -> Stocktake:
@@ -59,7 +98,8 @@ def stocktake_open(
     now = now or timezone.now()
     prefixes = class_prefixes_normalize(class_prefixes)
     location_ids = sorted(loc.pk for loc in locations or [])
-    scope, params = _scope_sql(location_ids, prefixes.split())
+    call_from, call_to = call_from.strip()[:100], call_to.strip()[:100]
+    scope, params = _scope_sql(location_ids, prefixes.split(), call_from, call_to)
     busy = selectors.open_overlap(scope, params)
     if busy:
         raise ScopeOverlap(
@@ -68,7 +108,12 @@ def stocktake_open(
     try:
         with transaction.atomic():
             stocktake = Stocktake.objects.create(
-                name=name.strip()[:100] or _("盘点"), class_prefixes=prefixes, opened_at=now, opened_by=by
+                name=name.strip()[:100] or _("盘点"),
+                class_prefixes=prefixes,
+                call_from=call_from,
+                call_to=call_to,
+                opened_at=now,
+                opened_by=by,
             )
             stocktake.locations.set(location_ids)
             with connection.cursor() as cur:

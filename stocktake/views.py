@@ -36,6 +36,8 @@ def stocktake_open(request):
                 name=form.cleaned_data["name"],
                 locations=list(form.cleaned_data["locations"]),
                 class_prefixes=form.cleaned_data["class_prefixes"],
+                call_from=form.cleaned_data["call_from"],
+                call_to=form.cleaned_data["call_to"],
                 by=request.user,
             )
         except StocktakeError as exc:
@@ -44,7 +46,8 @@ def stocktake_open(request):
             messages.success(request, _("盘点已开始，应盘 %(n)s 册。") % {"n": st.expected_count})
             return redirect("stocktake:detail", pk=st.pk)
     else:
-        messages.error(request, _("请填写盘点名称，并检查分类号范围。"))
+        errors = [str(e) for e in form.non_field_errors()]
+        messages.error(request, " ".join(errors) or _("请填写盘点名称，并检查分类号范围。"))
     return redirect("stocktake:list")
 
 

@@ -9,7 +9,7 @@ from catalog.models import CopyStatus
 from catalog.services import withdrawal_create
 from catalog.status import copy_write_off
 from stocktake import selectors, services
-from stocktake.exceptions import ApprovalRefused, ScopeOverlap, StocktakeClosed
+from stocktake.exceptions import ApprovalRefused, ScopeOverlap, StocktakeClosed, StocktakeError
 from stocktake.models import ItemResult, ScanResult, StocktakeItem
 from tests.conftest import make_reader, make_user
 from tests.stocktake.conftest import shelve
@@ -30,6 +30,23 @@ def test_a_class_range_stocktake_lists_only_those_classes(stacks, librarian):
     shelve(stacks, "A2", clc="K20")
     st = services.stocktake_open(name="I 类", class_prefixes="i", by=librarian)
     assert list(st.items.values_list("copy__barcode", flat=True)) == ["A1"]
+
+
+def test_a_call_number_range_takes_in_whole_classes_at_its_end(stacks, librarian):
+    shelve(stacks, "A1", clc="I1", book_number="9")
+    shelve(stacks, "A2", clc="I2", book_number="1")
+    shelve(stacks, "A3", clc="I287.5", book_number="12")
+    shelve(stacks, "A4", clc="I299", book_number="5")
+    shelve(stacks, "A5", clc="I3", book_number="1")
+    st = services.stocktake_open(name="I2–I29", call_from="I2", call_to="I29", by=librarian)
+    assert sorted(st.items.values_list("copy__barcode", flat=True)) == ["A2", "A3", "A4"]
+    st2 = services.stocktake_open(name="到 I3/1", call_from="I3", call_to="I3/1", by=librarian)
+    assert list(st2.items.values_list("copy__barcode", flat=True)) == ["A5"]
+
+
+def test_a_call_number_range_backwards_is_refused(librarian):
+    with pytest.raises(StocktakeError):
+        services.stocktake_open(name="x", call_from="K", call_to="I2", by=librarian)
 
 
 def test_overlapping_scopes_are_refused_while_the_first_is_open(stacks, reading_room, librarian):

@@ -53,6 +53,12 @@ def test_librarian_opens_a_stocktake_of_a_location(client, librarian, stacks):
     assert response.url == f"/stocktake/{st.pk}/" and st.expected_count == 1
 
 
+def test_a_backwards_call_number_range_shows_a_message(client, librarian):
+    client.force_login(librarian)
+    response = client.post("/stocktake/open/", {"name": "x", "call_from": "K", "call_to": "I2"}, follow=True)
+    assert "起点在终点之后" in response.content.decode() and not Stocktake.objects.exists()
+
+
 def test_opening_an_overlapping_scope_shows_a_message(client, librarian, open_st):
     client.force_login(librarian)
     response = client.post("/stocktake/open/", {"name": "全部"}, follow=True)
