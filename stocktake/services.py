@@ -360,6 +360,12 @@ def writeoff_approve(*, write_off: WriteOff, by, now: datetime | None = None) ->
                 withdrawn_on__isnull=True,
                 status=CopyStatus.ON_SHELF,
             )
+            # Seen since, in a later stocktake: found, whatever this list says.
+            .exclude(
+                pk__in=StocktakeScan.objects.filter(scanned_at__gt=wo.stocktake.closed_at, copy__isnull=False).values(
+                    "copy_id"
+                )
+            )
             .order_by("pk")
         )
         # Missing copies scanned meanwhile in another open stocktake were found: they stay.

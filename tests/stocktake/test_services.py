@@ -143,6 +143,18 @@ def test_a_second_librarian_approves_and_the_missing_copy_is_lost(stacks, librar
     assert list(batch.copies.values_list("barcode", flat=True)) == ["A2"]
 
 
+def test_a_missing_copy_seen_in_a_later_stocktake_is_not_written_off(stacks, librarian):
+    st, missing = _closed_with_missing(stacks, librarian)
+    wo = services.writeoff_propose(stocktake=st, by=librarian)
+    later = services.stocktake_open(name="复盘", locations=[stacks], by=librarian)
+    services.scan_record(stocktake=later, barcode="A2", location=stacks, by=librarian)
+    services.stocktake_close(stocktake=later, by=librarian)
+    with pytest.raises(StocktakeError):
+        services.writeoff_approve(write_off=wo, by=make_user("librarian2", "图书管理员"))
+    missing.refresh_from_db()
+    assert missing.withdrawn_on is None
+
+
 def test_an_administrator_may_approve_their_own_proposal(stacks, admin):
     st, missing = _closed_with_missing(stacks, admin)
     wo = services.writeoff_propose(stocktake=st, by=admin)
