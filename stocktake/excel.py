@@ -5,6 +5,15 @@ from django.utils.translation import gettext as _
 from library import xlsx
 
 
+def scope_text(stocktake) -> str:
+    parts = ["、".join(loc.name for loc in stocktake.locations.all()) or _("全部地点")]
+    if stocktake.class_prefixes:
+        parts.append(f"{_('分类号')} {stocktake.class_prefixes}")
+    if stocktake.call_from or stocktake.call_to:
+        parts.append(f"{_('索书号')} {stocktake.call_from or '…'}–{stocktake.call_to or '…'}")
+    return " · ".join(parts)
+
+
 def report_bytes(stocktake, lists: dict, rates: dict) -> bytes:
     wb = xlsx.new_workbook()
     ws = wb.active
@@ -12,6 +21,7 @@ def report_bytes(stocktake, lists: dict, rates: dict) -> bytes:
     total = rates["total"]
     rows = [
         [_("盘点名称"), stocktake.name],
+        [_("范围"), scope_text(stocktake)],
         [_("开始时间"), stocktake.opened_at],
         [_("结束时间"), stocktake.closed_at],
         [_("应盘册数"), stocktake.expected_count],

@@ -126,6 +126,7 @@ def test_the_excel_export_has_the_missing_copy_and_signature_lines(client, libra
     wb = load_workbook(BytesIO(client.get(f"/stocktake/{open_st.pk}/report.xlsx").content))
     assert [c.value for c in wb["丢失"]["A"]][1:] == ["A1", "A2"]
     assert "复核人：" in [c.value for c in wb["汇总"]["A"]]
+    assert wb["汇总"]["B2"].value == "书库"
 
 
 def test_write_off_needs_a_second_librarian(client, librarian, open_st):
