@@ -40,3 +40,23 @@ def due_dates(copy_ids: Iterable[int]) -> dict[int, date]:
         for handler in _due_dates:
             out.update(handler(ids))
     return out
+
+
+_write_off_checks: list[Callable] = []
+
+
+def on_write_off_check(handler: Callable) -> Callable:
+    """Register handler(copy_ids) -> {copy_id: reason}: copies that must not be written off now
+    (e.g. scanned in a stocktake that is still open)."""
+    if handler not in _write_off_checks:
+        _write_off_checks.append(handler)
+    return handler
+
+
+def write_off_blockers(copy_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(copy_ids)
+    out: dict[int, str] = {}
+    if ids:
+        for handler in _write_off_checks:
+            out.update(handler(ids))
+    return out

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
-from catalog import barcode_rules, clc, textsearch
+from catalog import barcode_rules, clc, hooks, textsearch
 from catalog.exceptions import CatalogError, CopyNotFound, CopyNotWithdrawable, InvalidClassNumber, InvalidIsbn
 from catalog.hooks import copy_available
 from catalog.locations import record_locations_refresh
@@ -422,6 +422,9 @@ def _check_withdrawable(copy: Copy) -> None:
             _("%(code)s 现在是“%(status)s”状态，归还或取消预约后才能注销。")
             % {"code": copy.barcode, "status": copy.get_status_display()}
         )
+    blocker = hooks.write_off_blockers([copy.pk]).get(copy.pk)
+    if blocker:
+        raise CopyNotWithdrawable(_("%(code)s 不能注销：%(why)s") % {"code": copy.barcode, "why": blocker})
 
 
 def withdrawal_create(

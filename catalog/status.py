@@ -8,7 +8,10 @@ transaction: callers already hold one (and a row lock on the copy where it is co
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from catalog import hooks
+from catalog.exceptions import CopyNotWithdrawable
 from catalog.locations import record_locations_refresh
 from catalog.models import Copy, CopyStatus, CopyStatusChange, WithdrawalBatch
 
@@ -34,8 +37,14 @@ def copy_write_off(
     batch: WithdrawalBatch | None = None,
     note: str = "",
 ) -> None:
-    """Take a copy out of the collection (剔除, or 遗失 when lost); its history stays."""
+    """Take a copy out of the collection (剔除, or 遗失 when lost); its history stays.
+
+    Refused (CopyNotWithdrawable) while another app holds the copy, e.g. a stocktake that is still
+    open has scanned it: that stocktake's result must not change under it."""
     now = now or timezone.now()
+    blocker = hooks.write_off_blockers([copy.pk]).get(copy.pk)
+    if blocker:
+        raise CopyNotWithdrawable(_("%(code)s 不能注销：%(why)s") % {"code": copy.barcode, "why": blocker})
     to_status = CopyStatus.LOST if reason == "lost" else CopyStatus.WITHDRAWN
     from_status = copy.status
     # Status and withdrawal fields change in one UPDATE: the check constraint
@@ -50,4 +59,27 @@ def copy_write_off(
             copy=copy, from_status=from_status, to_status=to_status, changed_at=now, changed_by=by, note=note[:300]
         )
     # The copy left the collection: the record's OPAC location facet must forget it.
+    record_locations_refresh([copy.record_id])
+
+
+def copy_restore(copy: Copy, *, by=None, now: datetime | None = None, note: str = "") -> None:
+    """Bring a written-off (遗失/剔除) copy that turned up again back on the shelf; the status
+    history keeps the write-off and the restoring, the note names the old 注销批次."""
+    now = now or timezone.now()
+    from_status = copy.status
+    batch_number = copy.withdrawal.number if copy.withdrawal_id else ""
+    copy.status = CopyStatus.ON_SHELF
+    copy.withdrawn_on = None
+    copy.withdrawal_reason = ""
+    copy.withdrawal = None
+    copy.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "withdrawal"])
+    text = " ".join(part for part in (note, batch_number) if part)
+    CopyStatusChange.objects.create(
+        copy=copy,
+        from_status=from_status,
+        to_status=CopyStatus.ON_SHELF,
+        changed_at=now,
+        changed_by=by,
+        note=text[:300],
+    )
     record_locations_refresh([copy.record_id])

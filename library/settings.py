@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "catalog",
     "circulation",
     "reports",
+    "stocktake",
 ]
 
 MIDDLEWARE = [

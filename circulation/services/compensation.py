@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import hooks
 from catalog.models import Copy, CopyStatus
 from catalog.status import copy_change_status, copy_write_off
 from circulation import exceptions as exc
@@ -72,6 +73,9 @@ def compensation_report(
         copy = _lock_copy(copy_barcode)
         if copy.withdrawn_on:
             raise exc.CompensationError(_("《%(title)s》已注销，不能登记赔偿。") % {"title": copy.record.title})
+        blocker = hooks.write_off_blockers([copy.pk]).get(copy.pk)
+        if blocker and (kind == Compensation.Kind.LOST or copy_action == "withdraw"):
+            raise exc.CompensationError(blocker)
         loan = (
             Loan.objects.select_for_update(of=("self",))
             .select_related("reader")

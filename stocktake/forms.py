@@ -1,0 +1,77 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Location
+from stocktake.exceptions import StocktakeError
+from stocktake.services import call_range_keys, class_prefixes_normalize
+
+
+def _locations():
+    return Location.objects.filter(is_active=True).order_by("position", "name")
+
+
+class OpenForm(forms.Form):
+    name = forms.CharField(label=_("盘点名称"), max_length=100)
+    locations = forms.ModelMultipleChoiceField(
+        label=_("馆藏地点"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则为全部地点"),
+    )
+    class_prefixes = forms.CharField(
+        label=_("分类号范围"),
+        max_length=200,
+        required=False,
+        help_text=_("中图法分类号开头，以空格分隔，如 I K；留空为全部"),
+    )
+
+    call_from = forms.CharField(label=_("索书号起"), max_length=100, required=False, help_text=_("如 I2 或 I247.5/12"))
+    call_to = forms.CharField(
+        label=_("索书号止"), max_length=100, required=False, help_text=_("只写分类号则包括该类全部图书，如 I29")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locations"].queryset = _locations()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_class_prefixes(self):
+        try:
+            return class_prefixes_normalize(self.cleaned_data.get("class_prefixes", ""))
+        except StocktakeError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        try:
+            call_range_keys(data.get("call_from", ""), data.get("call_to", ""))
+        except StocktakeError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class ScanForm(forms.Form):
+    barcode = forms.CharField(label=_("条码"), max_length=64)
+    location = forms.ModelChoiceField(label=_("正在盘点的地点"), queryset=Location.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = _locations()
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("盘点机文件"), help_text=_("文本文件，每行一个条码，后面可以跟扫描时间"))
+    location = forms.ModelChoiceField(label=_("扫描地点"), queryset=Location.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = _locations()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CopyChoiceForm(forms.Form):
+    copy = forms.IntegerField(min_value=1)
