@@ -42,7 +42,12 @@ def test_a_message_without_error_detection_has_no_trailer():
         (b"63019" + DATE.encode() + b"  Y       AOx|AAR000001|BP1|BQ5|", "63", {"summary": "  Y       "}, {"BQ": "5"}),
         (b"17" + DATE.encode() + b"AOx|AB0001234|", "17", {"transaction_date": DATE}, {"AB": "0001234"}),
         (b"11NN" + DATE.encode() + b" " * 18 + b"AOx|AAR1|AB0001|AC|", "11", {"no_block": "N"}, {"AB": "0001"}),
-        (b"09N" + DATE.encode() + DATE.encode() + b"APdesk|AOx|AB0001|AC|", "09", {"return_date": DATE}, {"AP": "desk"}),
+        (
+            b"09N" + DATE.encode() + DATE.encode() + b"APdesk|AOx|AB0001|AC|",
+            "09",
+            {"return_date": DATE},
+            {"AP": "desk"},
+        ),
         (b"29NN" + DATE.encode() + b" " * 18 + b"AOx|AAR1|AB0001|", "29", {"third_party_allowed": "N"}, {"AA": "R1"}),
         (b"65" + DATE.encode() + b"AOx|AAR1|", "65", {"transaction_date": DATE}, {"AA": "R1"}),
         (b"35" + DATE.encode() + b"AOx|AAR1|", "35", {"transaction_date": DATE}, {"AA": "R1"}),
@@ -85,10 +90,16 @@ def test_every_request_decodes(raw, code, fixed, fields):
             | {n: "0000" for n in ("fine_items_count", "recall_items_count", "unavailable_holds_count")},
             [("AU", "0001"), ("AU", "0002")],
         ),
-        Message("18", {"circulation_status": "03", "security_marker": "02", "fee_type": "01", "transaction_date": DATE}),
-        Message("12", {"ok": "1", "renewal_ok": "N", "magnetic_media": "N", "desensitize": "Y", "transaction_date": DATE}),
+        Message(
+            "18", {"circulation_status": "03", "security_marker": "02", "fee_type": "01", "transaction_date": DATE}
+        ),
+        Message(
+            "12", {"ok": "1", "renewal_ok": "N", "magnetic_media": "N", "desensitize": "Y", "transaction_date": DATE}
+        ),
         Message("10", {"ok": "1", "resensitize": "Y", "magnetic_media": "N", "alert": "Y", "transaction_date": DATE}),
-        Message("30", {"ok": "0", "renewal_ok": "N", "magnetic_media": "N", "desensitize": "N", "transaction_date": DATE}),
+        Message(
+            "30", {"ok": "0", "renewal_ok": "N", "magnetic_media": "N", "desensitize": "N", "transaction_date": DATE}
+        ),
         Message("66", {"ok": "1", "renewed_count": "0002", "unrenewed_count": "0000", "transaction_date": DATE}),
         Message("36", {"end_session": "Y", "transaction_date": DATE}),
         Message("38", {"payment_accepted": "N", "transaction_date": DATE}),
@@ -131,7 +142,16 @@ def test_a_field_value_cannot_break_the_frame():
 
 @pytest.mark.parametrize(
     "raw",
-    [b"", b"x", b"11", b"XX123", b"88" + DATE.encode(), b"17" + DATE.encode() + b"A|", b"17short", b"17" + DATE.encode() + b"ab|"],
+    [
+        b"",
+        b"x",
+        b"11",
+        b"XX123",
+        b"88" + DATE.encode(),
+        b"17" + DATE.encode() + b"A|",
+        b"17short",
+        b"17" + DATE.encode() + b"ab|",
+    ],
 )
 def test_malformed_messages_raise_a_sip_error(raw):
     with pytest.raises(SipError):
