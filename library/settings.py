@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "circulation.middleware.DailyHoldExpiryMiddleware",
+    "selfcheck.middleware.KioskOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "library.urls"

@@ -1,0 +1,98 @@
+"""The self-check page as a kiosk, and nobody else, uses it."""
+
+import pytest
+from django.urls import reverse
+
+from circulation import services as circulation
+from circulation.models import CirculationEvent, LibraryCard, Loan
+from library import roles
+from tests.circulation.conftest import lending_term, make_copy, make_record
+from tests.conftest import make_reader, make_user
+
+POST_VIEWS = ["selfcheck:card", "selfcheck:scan", "selfcheck:finish", "selfcheck:end"]
+
+
+@pytest.fixture
+def kiosk_user(db):
+    return make_user("kiosk1", roles.KIOSK, first_name="图书馆自助机")
+
+
+@pytest.fixture
+def pupil(school_class):
+    lending_term()
+    return make_reader("张小明", school_class=school_class, number="20230201")
+
+
+@pytest.fixture
+def at_kiosk(client, kiosk_user):
+    client.force_login(kiosk_user)
+    return client
+
+
+def card_of(reader):
+    return LibraryCard.objects.get(reader=reader, status="valid").number
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(reverse("selfcheck:kiosk"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["selfcheck:kiosk", *POST_VIEWS])
+def test_other_roles_are_refused(client, librarian, name):
+    client.force_login(librarian)
+    assert client.post(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", POST_VIEWS)
+def test_get_on_a_mutating_view_is_405(at_kiosk, name):
+    assert at_kiosk.get(reverse(name)).status_code == 405
+
+
+@pytest.mark.parametrize("name", POST_VIEWS)
+def test_garbage_posts_do_not_break(at_kiosk, name):
+    response = at_kiosk.post(reverse(name), {"card": "x" * 500, "barcode": "\x00", "mode": "steal"})
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("path", ["/home/", "/dashboard/", "/circulation/desk/", "/", "/my/", "/admin/"])
+def test_a_kiosk_sees_nothing_but_its_page(at_kiosk, path):
+    response = at_kiosk.get(path)
+    assert response.status_code == 302 and response["Location"] == reverse("selfcheck:kiosk")
+
+
+def test_a_pupil_borrows_and_returns_and_gets_a_receipt(at_kiosk, pupil, kiosk_user):
+    make_copy(make_record("草房子"), "K0000001")
+    at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
+    page = at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+    assert "张小明" in page and "还可以借 2 册" in page
+    at_kiosk.post(reverse("selfcheck:scan"), {"barcode": "K0000001", "mode": "borrow"})
+    assert "借书成功" in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+    loan = Loan.objects.get(copy__barcode="K0000001")
+    assert loan.desk == "图书馆自助机" and loan.checked_out_by == kiosk_user
+    at_kiosk.post(reverse("selfcheck:scan"), {"barcode": "K0000001", "mode": "return"})
+    receipt = at_kiosk.post(reverse("selfcheck:finish")).content.decode()
+    assert receipt.count("《草房子》") == 2
+    assert "请扫描借书证" in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+
+
+def test_a_lost_card_is_refused(at_kiosk, pupil):
+    circulation.card_report_lost(card=pupil.cards.get())
+    at_kiosk.post(reverse("selfcheck:card"), {"card": pupil.cards.get().number})
+    page = at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+    assert "已挂失" in page and "张小明" not in page
+
+
+def test_a_refused_loan_shows_why_and_changes_nothing(at_kiosk, pupil):
+    make_copy(make_record("字典"), "K0000002", lendable=False)
+    at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
+    at_kiosk.post(reverse("selfcheck:scan"), {"barcode": "K0000002", "mode": "borrow"})
+    assert "不外借" in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+    assert not Loan.objects.exists()
+    assert CirculationEvent.objects.get(action="refused").desk == "图书馆自助机"
+
+
+def test_the_pupil_is_forgotten_at_the_end(at_kiosk, pupil):
+    at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
+    at_kiosk.post(reverse("selfcheck:end"))
+    assert "张小明" not in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
