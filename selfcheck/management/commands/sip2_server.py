@@ -25,7 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, institution, max_message, idle_timeout, **options):
-        logging.getLogger("selfcheck.sip2").setLevel(logging.INFO)
+        # -v 1 (the default) logs each connection and login; -v 0 only warnings and errors.
+        logging.getLogger("selfcheck.sip2").setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
         server = SipServer((host, port), institution=institution, max_message=max_message, idle_timeout=idle_timeout)
         # systemd stops the service with SIGTERM: leave serve_forever() as on Ctrl-C.
         signal.signal(signal.SIGTERM, _interrupt)
