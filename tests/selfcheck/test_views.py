@@ -96,3 +96,33 @@ def test_the_pupil_is_forgotten_at_the_end(at_kiosk, pupil):
     at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
     at_kiosk.post(reverse("selfcheck:end"))
     assert "张小明" not in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+
+
+def test_an_administrator_adds_a_kiosk_in_the_back_office_with_a_hashed_password(client, admin):
+    from selfcheck.models import Kiosk
+
+    client.force_login(admin)
+    response = client.post(
+        "/admin/selfcheck/kiosk/add/",
+        {
+            "name": "二楼自助机",
+            "description": "",
+            "encoding": "gb18030",
+            "pin_policy": "none",
+            "is_active": "on",
+            "new_password": "s3cret-kiosk",
+        },
+    )
+    assert response.status_code == 302
+    kiosk = Kiosk.objects.get(name="二楼自助机")
+    assert "s3cret-kiosk" not in kiosk.password and kiosk.check_password("s3cret-kiosk")
+
+
+def test_a_kiosk_without_a_password_is_not_saved(client, admin):
+    from selfcheck.models import Kiosk
+
+    client.force_login(admin)
+    response = client.post(
+        "/admin/selfcheck/kiosk/add/", {"name": "无密码", "encoding": "utf-8", "pin_policy": "none", "new_password": ""}
+    )
+    assert response.status_code == 200 and not Kiosk.objects.exists()
