@@ -162,3 +162,12 @@ def test_bytes_that_are_not_the_encoding_raise_a_sip_error():
     with pytest.raises(SipError) as error:
         decode(b"35" + DATE.encode() + b"AA\xff\xfe|", "utf-8")
     assert error.value.code == "35"
+
+
+def test_the_servers_refusals_are_well_formed(db):
+    # Each refusal must itself be a well-formed message (encode checks every fixed length).
+    from selfcheck.sip2 import RESPONSE_TO
+    from selfcheck.sip2_session import refusal
+
+    for code, response in RESPONSE_TO.items():
+        assert decode(encode(refusal(code, "不行"))).code == response
