@@ -166,3 +166,12 @@ def kiosk_renew_all(*, patron: Patron, desk: str, by=None, now: datetime | None 
         except exc.CirculationError as error:
             refused.append((loan.copy.barcode, error.message))
     return renewed, refused
+
+
+def kiosk_save(*, form) -> Kiosk:
+    """Save a valid KioskForm; a new password (if typed) is stored hashed with Django's hashers."""
+    kiosk = form.save(commit=False)
+    if form.cleaned_data.get("new_password"):
+        kiosk.set_password(form.cleaned_data["new_password"])
+    kiosk.save()
+    return kiosk

@@ -9,4 +9,7 @@ urlpatterns = [
     path("scan/", views.scan, name="scan"),
     path("finish/", views.finish, name="finish"),
     path("end/", views.end, name="end"),
+    path("kiosks/", views.kiosks, name="kiosks"),
+    path("kiosks/new/", views.kiosk_edit, name="kiosk_new"),
+    path("kiosks/<int:pk>/", views.kiosk_edit, name="kiosk_edit"),
 ]

@@ -5,8 +5,9 @@ borrow or return, and takes a receipt; the page clears itself after 30 s idle (s
 The pupil's state lives in the kiosk's session, so every request re-checks the card.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from circulation import exceptions as exc
 from selfcheck import services
-from selfcheck.forms import CardForm, ScanForm
+from selfcheck.forms import CardForm, KioskForm, ScanForm
+from selfcheck.models import Kiosk
 
 PERMISSION = "library.use_selfcheck"
 CARD, RESULT, RECEIPT, MODE = "selfcheck_card", "selfcheck_result", "selfcheck_receipt", "selfcheck_mode"
@@ -127,3 +129,25 @@ def end(request):
     """Idle for 30 s, or the pupil pressed 退出: forget them."""
     _clear(request)
     return redirect("selfcheck:kiosk")
+
+
+# --- kiosk accounts (librarians) ------------------------------------------------------------
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def kiosks(request):
+    return render(request, "selfcheck/kiosks.html", {"kiosks": Kiosk.objects.all()})
+
+
+@login_required
+@permission_required("library.manage_circulation", raise_exception=True)
+def kiosk_edit(request, pk=None):
+    kiosk = get_object_or_404(Kiosk, pk=pk) if pk else None
+    form = KioskForm(request.POST or None, instance=kiosk)
+    if request.method == "POST" and form.is_valid():
+        services.kiosk_save(form=form)
+        messages.success(request, _("自助借还机“%(name)s”已保存。") % {"name": form.instance.name})
+        return redirect("selfcheck:kiosks")
+    title = _("修改自助借还机") if kiosk else _("新增自助借还机")
+    return render(request, "circulation/form_page.html", {"form": form, "title": title})

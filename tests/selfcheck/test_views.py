@@ -126,3 +126,49 @@ def test_a_kiosk_without_a_password_is_not_saved(client, admin):
         "/admin/selfcheck/kiosk/add/", {"name": "无密码", "encoding": "utf-8", "pin_policy": "none", "new_password": ""}
     )
     assert response.status_code == 200 and not Kiosk.objects.exists()
+
+
+# --- kiosk accounts, managed by librarians --------------------------------------------------
+
+
+def test_a_librarian_adds_a_kiosk_and_its_password_is_stored_hashed(client, librarian):
+    from selfcheck.models import Kiosk
+
+    client.force_login(librarian)
+    data = {"name": "一楼自助机", "description": "大厅", "encoding": "gb18030", "pin_policy": "none"}
+    response = client.post(reverse("selfcheck:kiosk_new"), {**data, "is_active": "on", "new_password": "pass-1234"})
+    assert response.status_code == 302
+    kiosk = Kiosk.objects.get()
+    assert kiosk.check_password("pass-1234") and "pass-1234" not in kiosk.password
+    assert "一楼自助机" in client.get(reverse("selfcheck:kiosks")).content.decode()
+
+
+def test_editing_a_kiosk_without_a_new_password_keeps_the_old_one(client, librarian):
+    from selfcheck.models import Kiosk
+
+    kiosk = Kiosk(name="一楼自助机")
+    kiosk.set_password("pass-1234")
+    kiosk.save()
+    client.force_login(librarian)
+    data = {"name": "一楼自助机", "encoding": "utf-8", "pin_policy": "account", "new_password": ""}
+    client.post(reverse("selfcheck:kiosk_edit", args=[kiosk.pk]), data)
+    kiosk.refresh_from_db()
+    assert kiosk.pin_policy == "account" and not kiosk.is_active and kiosk.check_password("pass-1234")
+
+
+@pytest.mark.parametrize(
+    "name, args", [("selfcheck:kiosks", []), ("selfcheck:kiosk_new", []), ("selfcheck:kiosk_edit", [1])]
+)
+def test_only_circulation_managers_manage_kiosks(client, assistant, name, args):
+    assert client.get(reverse(name, args=args)).status_code == 302
+    client.force_login(assistant)
+    assert client.get(reverse(name, args=args)).status_code == 403
+
+
+def test_a_garbage_kiosk_form_is_shown_again_with_errors(client, librarian):
+    from selfcheck.models import Kiosk
+
+    client.force_login(librarian)
+    response = client.post(reverse("selfcheck:kiosk_new"), {"name": "", "encoding": "latin1", "new_password": "x"})
+    assert response.status_code == 200 and not Kiosk.objects.exists()
+    assert client.get(reverse("selfcheck:kiosk_edit", args=[999])).status_code == 404
