@@ -71,8 +71,8 @@ class SipHandler(socketserver.BaseRequestHandler):
         except SipError as error:
             log.info("sip2 %s: unreadable message (%s)", self.peer, error)
             return refusal(error.code, _("报文格式错误，请重试或联系图书管理员。")), False
-        close_old_connections()
         try:
+            close_old_connections()
             for attempt in (1, 2):
                 try:
                     return self.session.handle(request), True
@@ -89,7 +89,10 @@ class SipHandler(socketserver.BaseRequestHandler):
             return refusal(request.code, _("系统出错，请到服务台办理。"), request), True
 
     def finish(self) -> None:
-        connection.close()
+        try:
+            connection.close()
+        except DatabaseError:
+            pass  # the database went away with the connection: nothing left to close
         log.info("sip2 %s: closed", self.peer)
 
 
