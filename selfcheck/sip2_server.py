@@ -65,7 +65,7 @@ class SipHandler(socketserver.BaseRequestHandler):
     def respond(self, frame: bytes) -> tuple[Message, bool]:
         """The response to one frame, and whether the frame was readable."""
         try:
-            request = decode(frame, self.session.encoding)
+            request = self.decode(frame)
         except ChecksumError:
             return Message("96"), False
         except SipError as error:
@@ -87,6 +87,18 @@ class SipHandler(socketserver.BaseRequestHandler):
             log.exception("sip2 %s: error handling %s", self.peer, request.code)
             connection.close()
             return refusal(request.code, _("系统出错，请到服务台办理。"), request), True
+
+    def decode(self, frame: bytes) -> Message:
+        """Before the login the kiosk's encoding is unknown: a login name in Chinese may come in
+        UTF-8 or in GB18030 (which is rarely valid UTF-8), so try both."""
+        try:
+            return decode(frame, self.session.encoding)
+        except ChecksumError:
+            raise
+        except SipError:
+            if self.session.kiosk is not None:
+                raise
+            return decode(frame, "gb18030")
 
     def finish(self) -> None:
         try:

@@ -195,11 +195,10 @@ def test_a_teacher_must_give_their_password_where_the_kiosk_asks_for_one(machine
     assert machine.checkout(card_of(reader), "B0000014", pin=PASSWORD).fixed["ok"] == "1"
 
 
-def test_a_gb18030_kiosk_gets_chinese_in_gb18030(connect, kiosk, term, pupil):
+def test_a_gb18030_kiosk_logs_in_and_gets_chinese_in_gb18030(connect, kiosk, term, pupil):
     Kiosk.objects.filter(pk=kiosk.pk).update(encoding="gb18030")
-    client = connect()
-    assert client.login(kiosk.name, KIOSK_PASSWORD).fixed["ok"] == "1"
-    client.encoding = "gb18030"
+    client = connect(encoding="gb18030")
+    assert client.login(kiosk.name, KIOSK_PASSWORD).fixed["ok"] == "1"  # its Chinese name in GB18030
     assert client.patron_status(card_of(pupil)).get("AE") == "张小明"
 
 
