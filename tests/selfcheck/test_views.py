@@ -92,6 +92,18 @@ def test_a_refused_loan_shows_why_and_changes_nothing(at_kiosk, pupil):
     assert CirculationEvent.objects.get(action="refused").desk == "图书馆自助机"
 
 
+def test_a_pupil_at_the_limit_is_told_why_and_can_still_return(at_kiosk, pupil):
+    for code in ("K1", "K2"):
+        make_copy(make_record(f"书{code}"), code)
+        circulation.loan_checkout(reader=pupil, copy_barcode=code)
+    at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
+    page = at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+    assert "暂不能借书：已借 2 册，达到上限 2 册" in page
+    assert 'value="return" checked' in page
+    at_kiosk.post(reverse("selfcheck:scan"), {"barcode": "K1", "mode": "return"})
+    assert "《书K1》已归还" in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+
+
 def test_the_pupil_is_forgotten_at_the_end(at_kiosk, pupil):
     at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
     at_kiosk.post(reverse("selfcheck:end"))
