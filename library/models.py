@@ -28,6 +28,7 @@ class School(models.Model):
             ("view_reports", _("查看统计报表")),
             ("manage_school", _("管理用户与系统设置")),
             ("place_holds", _("预约图书")),
+            ("use_selfcheck", _("使用自助借还页面")),
         ]
 
     def __str__(self) -> str:

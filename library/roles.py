@@ -7,12 +7,14 @@ ADMINISTRATOR = "管理员"
 LIBRARIAN = "图书管理员"
 ASSISTANT = "学生图书管理员"
 TEACHER = "教师"
+KIOSK = "自助借还机"
 
 ROLE_LABELS = {
     ADMINISTRATOR: _("管理员"),
     LIBRARIAN: _("图书管理员"),
     ASSISTANT: _("学生图书管理员"),
     TEACHER: _("教师"),
+    KIOSK: _("自助借还机"),
 }
 
 ROLE_PERMISSIONS = {
@@ -28,6 +30,8 @@ ROLE_PERMISSIONS = {
     LIBRARIAN: ["use_desk", "catalogue", "manage_readers", "manage_circulation", "view_reports", "place_holds"],
     ASSISTANT: ["use_desk"],
     TEACHER: ["place_holds"],
+    # The self-check page on a touch screen: nothing else (selfcheck.middleware keeps it there).
+    KIOSK: ["use_selfcheck"],
 }
 
 
@@ -55,7 +59,7 @@ def role_of(user) -> str | None:
     if user.is_superuser:
         return ADMINISTRATOR
     names = {g.name for g in user.groups.all()}
-    for role in (ADMINISTRATOR, LIBRARIAN, ASSISTANT, TEACHER):
+    for role in (ADMINISTRATOR, LIBRARIAN, ASSISTANT, TEACHER, KIOSK):
         if role in names:
             return role
     return None

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "circulation",
     "reports",
     "stocktake",
+    "selfcheck",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "library.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
     "circulation.middleware.DailyHoldExpiryMiddleware",
+    "selfcheck.middleware.KioskOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "library.urls"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("circulation/", include("circulation.urls")),
     path("reports/", include("reports.urls")),
     path("stocktake/", include("stocktake.urls")),
+    path("selfcheck/", include("selfcheck.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

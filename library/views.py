@@ -18,6 +18,8 @@ def home(request):
         return redirect("dashboard")
     if role == roles.ASSISTANT:
         return redirect("circulation:desk")
+    if role == roles.KIOSK:
+        return redirect("selfcheck:kiosk")
     return redirect("my_account")
 
 

@@ -15,6 +15,7 @@ py=.venv/bin/python
 $py manage.py compilemessages --ignore=.venv -v 0
 # The first script builds the shared dataset (bench/common.py): 3,000 students, 60,000 titles,
 # 100,000 copies, 6 terms of loans; the others reuse it. `make bench REBUILD=1` builds it anew.
+# bench/sip2_bench.py starts its own `manage.py sip2_server` on a free loopback port.
 first=1
 for script in bench/*_bench.py; do
   echo "== $script"
