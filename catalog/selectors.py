@@ -210,3 +210,46 @@ def record_copies(record: Record) -> list[Copy]:
 
 def shelf_order(qs):
     return qs.order_by(Collate("shelf_key", "C"), "pk")
+
+
+# --- 新书通报 ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArrivalSection:
+    """One acquisition batch on the 新书通报: every title it brought, grouped by 基本大类."""
+
+    batch: object
+    titles: int
+    volumes: int
+    groups: list = field(default_factory=list)  # [(class letter, class name, [Record, ...]), ...]
+
+
+def new_arrival_sections(batches) -> list[ArrivalSection]:
+    """All the titles of the given batches (no cap: the count shown is the count listed), in
+    class order. Three queries whatever the number of batches or titles."""
+    batches = list(batches)
+    pairs = Copy.objects.filter(batch__in=batches).values("batch_id", "record_id").annotate(n=Count("id")).order_by()
+    by_batch: dict[int, dict[int, int]] = {}
+    for row in pairs:
+        by_batch.setdefault(row["batch_id"], {})[row["record_id"]] = row["n"]
+    record_ids = {rid for counts in by_batch.values() for rid in counts}
+    records = (
+        Record.objects.filter(pk__in=record_ids)
+        .order_by("clc_base", "shelf_key", "title_normalized", "pk")
+        .only("pk", "title", "volume", "authors", "publisher", "pub_year", "call_number", "clc_base", "isbn")
+    )
+    ordered = list(records)
+    sections = []
+    for batch in batches:
+        counts = by_batch.get(batch.pk, {})
+        groups: list = []
+        for rec in ordered:
+            if rec.pk not in counts:
+                continue
+            letter = rec.clc_base or ""
+            if not groups or groups[-1][0] != letter:
+                groups.append((letter, clc.BASE_CLASSES.get(letter[:1], ""), []))
+            groups[-1][2].append(rec)
+        sections.append(ArrivalSection(batch=batch, titles=len(counts), volumes=sum(counts.values()), groups=groups))
+    return sections

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.opac, name="opac"),
     path("record/<int:pk>/", views.record, name="record"),
     path("catalog/new-books/", views.new_arrivals, name="new_arrivals"),
+    path("catalog/new-books/print/", views.new_arrivals_print, name="new_arrivals_print"),
+    path("catalog/new-books/export/", views.new_arrivals_export, name="new_arrivals_export"),
     path("catalog/classes/", views.classes, name="classes"),
     # Cataloguing (library.catalogue)
     path("catalog/", views.manage, name="manage"),
