@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 from catalog import clc, hooks, textsearch
-from catalog.models import Copy, CopyStatus, Location, ReaderLevel, Record
+from catalog.models import Copy, CopyStatus, CopyStatusChange, Location, ReaderLevel, Record
 
 PAGE_SIZE = 20
 
@@ -253,3 +253,33 @@ def new_arrival_sections(batches) -> list[ArrivalSection]:
             groups[-1][2].append(rec)
         sections.append(ArrivalSection(batch=batch, titles=len(counts), volumes=sum(counts.values()), groups=groups))
     return sections
+
+
+# --- repairs (修补) ------------------------------------------------------------------------
+
+
+def repair_queue():
+    """Copies in repair, the longest waiting first, with when, why (the damage) and by whom they
+    were sent: the latest change into 修补中 of each copy."""
+    sent = CopyStatusChange.objects.filter(copy=OuterRef("pk"), to_status=CopyStatus.REPAIR).order_by(
+        "-changed_at", "-id"
+    )
+    return (
+        Copy.objects.filter(status=CopyStatus.REPAIR)
+        .select_related("record", "location")
+        .annotate(
+            sent_at=Subquery(sent.values("changed_at")[:1]),
+            damage=Subquery(sent.values("note")[:1]),
+            sent_by_id=Subquery(sent.values("changed_by")[:1]),
+        )
+        .order_by(F("sent_at").asc(nulls_first=True), "barcode")
+    )
+
+
+def repairs_finished(limit: int = 20):
+    """The latest copies that left 修补中 (back on the shelf or written off)."""
+    return (
+        CopyStatusChange.objects.filter(from_status=CopyStatus.REPAIR)
+        .select_related("copy__record", "changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )

@@ -17,6 +17,7 @@ from catalog.views.records import (  # noqa: F401
     record_new,
     record_staff,
 )
+from catalog.views.repairs import repair_send, repairs, repairs_finish  # noqa: F401
 from catalog.views.transfer import (  # noqa: F401
     export_excel,
     export_marc,
