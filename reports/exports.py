@@ -72,6 +72,8 @@ def _figure_rows(s) -> list[tuple]:
         (_("馆藏"), _("新增种数"), col["new_titles"], _("种"), formula("new_volumes")),
         (_("馆藏"), _("新增金额"), col["new_spend"], _("元"), formula("new_volumes")),
         (_("馆藏"), _("剔除注销册数"), col["withdrawn_volumes"], _("册"), formula("withdrawn")),
+        (_("馆藏"), _("送修册数"), col["repairs_sent"], _("册"), formula("repairs")),
+        (_("馆藏"), _("修好上架册数"), col["repairs_mended"], _("册"), formula("repairs")),
         (_("馆藏"), _("赔偿件数"), col["compensation_cases"], _("件"), formula("compensation")),
         (_("馆藏"), _("应赔金额"), col["compensation_amount"], _("元"), formula("compensation")),
         (_("馆藏"), _("已赔款金额"), col["compensation_paid"], _("元"), formula("compensation")),

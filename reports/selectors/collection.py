@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Least
 from django.utils.translation import gettext as _
 
-from catalog.models import Copy, Record, WithdrawalReason
+from catalog.models import Copy, CopyStatus, CopyStatusChange, Record, WithdrawalReason
 from circulation.models import Compensation, Loan, school_year_of
 from reports.models import CollectionTarget, ReportSettings
 from reports.periods import Period
@@ -74,6 +74,16 @@ def collection_figures(
     ]
     row["withdrawn_volumes"] = sum(w["volumes"] for w in withdrawn)
     row["withdrawn_value"] = sum((w["value"] or 0) for w in withdrawn)
+    # 修补: copies sent to repair in the period, and those mended back (to the shelf or a hold).
+    row.update(
+        CopyStatusChange.objects.filter(changed_at__gte=start, changed_at__lt=end).aggregate(
+            repairs_sent=Count("id", filter=Q(to_status=CopyStatus.REPAIR)),
+            repairs_mended=Count(
+                "id",
+                filter=Q(from_status=CopyStatus.REPAIR, to_status__in=[CopyStatus.ON_SHELF, CopyStatus.ON_HOLD]),
+            ),
+        )
+    )
     damage = Q(kind__in=Compensation.DAMAGE_KINDS)
     fine = Q(kind=Compensation.Kind.OVERDUE)
     paid = Q(status=Compensation.Status.PAID)
