@@ -2,8 +2,6 @@
 scanner (one never comes), prints the claim list, binds the issues into a 合订本 and lends it at
 the desk like a book."""
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
