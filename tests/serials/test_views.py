@@ -80,3 +80,9 @@ def test_yearly_list_exports(client, subscription, librarian):
     response = client.get(reverse("serials:export"), {"year": 2026})
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][0] == "少年科学" and rows[1][4] == "4-123" and rows[1][-1] == 192
+
+
+def test_the_dashboard_links_the_repairs_and_the_check_in(client, librarian):
+    client.force_login(librarian)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("serials:checkin") in html and reverse("catalog:repairs") in html
