@@ -53,3 +53,14 @@ def test_neither_catalog_nor_circulation_imports_reports():
         for line in imports_of(path.read_text(encoding="utf-8"), "reports")
     ]
     assert offenders == []
+
+
+def test_neither_catalog_nor_circulation_imports_serials():
+    """Periodicals build on the catalogue (a 合订本 is a Record and a Copy), never the other way."""
+    modules = sorted(CATALOG.rglob("*.py")) + sorted(Path(circulation.__file__).parent.rglob("*.py"))
+    offenders = [
+        f"{path.relative_to(CATALOG.parent)}:{line}"
+        for path in modules
+        for line in imports_of(path.read_text(encoding="utf-8"), "serials")
+    ]
+    assert offenders == []
