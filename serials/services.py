@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import ean as stdnum_ean
 from stdnum import issn as stdnum_issn
 
 from catalog import services as catalog_services
@@ -40,6 +41,8 @@ def barcode_parse(code: str) -> tuple[str, int | None]:
     text = (code or "").strip()
     digits = re.sub(r"\D", "", text)
     if digits.startswith("977") and len(digits) in (13, 15):
+        if not stdnum_ean.is_valid(digits[:13]):
+            raise InvalidIssn(_("条码校验位不对，请重新扫描。"))
         issn7 = digits[3:10]
         number = int(digits[13:15]) if len(digits) == 15 else None
         return stdnum_issn.format(issn7 + stdnum_issn.calc_check_digit(issn7)), number or None
@@ -149,6 +152,8 @@ def check_in_scan(*, code: str, year: int, by=None, now: datetime | None = None)
     try:
         issn, number = barcode_parse(code)
     except InvalidIssn as exc:
+        if re.sub(r"\D", "", code or "").startswith("977"):
+            raise IssueNotFound(str(exc)) from exc  # a periodical barcode, misread
         raise IssueNotFound(_("条码 %(code)s 不是报刊条码或 ISSN。") % {"code": (code or "")[:30]}) from exc
     if not issn:
         raise IssueNotFound(_("请扫描刊物封面的条码。"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog.models import Location
 from library import xlsx
 from serials import selectors, services
 from serials.exceptions import SerialError
@@ -154,8 +155,6 @@ def subscription_detail(request, pk: int):
     grace = sub.serial.grace_days
     issues = list(sub.issues.select_related("bound_volume__copy"))
     rows = [(i, i.state(today, grace)) for i in issues]
-    from catalog.models import Location
-
     return render(
         request,
         "serials/subscription_detail.html",

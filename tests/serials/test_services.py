@@ -28,6 +28,8 @@ def test_the_cover_barcode_names_the_issn_and_the_issue():
     assert services.barcode_parse(ean() + "05") == (ISSN, 5)
     assert services.barcode_parse(ean() + " 11") == (ISSN, 11)
     assert services.barcode_parse(ean()) == (ISSN, None)
+    with pytest.raises(InvalidIssn):
+        services.barcode_parse(ean()[:-1] + str((int(ean()[-1]) + 1) % 10) + "05")  # a misread digit
 
 
 @pytest.mark.parametrize(
