@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Copy, CopyStatus, CopyStatusChange, Record, WithdrawalReason
@@ -23,6 +24,7 @@ from reports.selectors.base import (
     share,
     target_level,
 )
+from serials.selectors import year_statistics as periodical_statistics
 
 
 def holdings(day: date, cap: int | None = None) -> dict:
@@ -84,6 +86,9 @@ def collection_figures(
             ),
         )
     )
+    # 报刊: the subscriptions of the calendar year the period starts in (a 第一学期 ends in January
+    # but reads the papers of the year before), check-ins counted up to the period's end.
+    row["periodicals"] = periodical_statistics(period.start.year, min(day, timezone.localdate()))
     damage = Q(kind__in=Compensation.DAMAGE_KINDS)
     fine = Q(kind=Compensation.Kind.OVERDUE)
     paid = Q(status=Compensation.Status.PAID)

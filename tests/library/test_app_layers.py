@@ -1,7 +1,8 @@
 """The apps build on each other in one direction: catalog <- circulation <- reports. The catalogue
 must never import circulation (not even inside a function), or the two apps grow back into an import
 cycle; circulation answers the catalogue through catalog.hooks instead. Likewise reports only read:
-neither the catalogue nor circulation imports reports."""
+neither the catalogue nor circulation imports reports. The periodicals (serials) build on the catalogue
+and read the 规程 standards table of reports; the semester summary reads their figures."""
 
 import ast
 from pathlib import Path
