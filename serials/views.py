@@ -219,13 +219,22 @@ def checkin(request):
 def claims(request):
     """缺期催缺: missing issues grouped by source, printed and sent to each source."""
     issues = selectors.missing_issues(timezone.localdate())
+    sources = dict(Subscription.Source.choices)
+    source = request.GET.get("source", "")
+    if source in sources:
+        issues = [i for i in issues if i.subscription.source == source]
     groups = [
         (key, list(items))
         for key, items in groupby(
-            issues, key=lambda i: (i.subscription.get_source_display(), i.subscription.source_name)
+            issues,
+            key=lambda i: (i.subscription.get_source_display(), i.subscription.source_name, i.subscription.source),
         )
     ]
-    return render(request, "serials/claims.html", {"groups": groups, "count": len(issues)})
+    return render(
+        request,
+        "serials/claims.html",
+        {"groups": groups, "count": len(issues), "source": sources.get(source, "")},
+    )
 
 
 @login_required

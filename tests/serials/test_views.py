@@ -1,9 +1,11 @@
 """Periodical pages: librarians only; every page answers garbage without a 500; the main flows."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog.models import Copy
@@ -86,3 +88,17 @@ def test_the_dashboard_links_the_repairs_and_the_check_in(client, librarian):
     client.force_login(librarian)
     html = client.get(reverse("dashboard")).content.decode()
     assert reverse("serials:checkin") in html and reverse("catalog:repairs") in html
+
+
+def test_the_claim_list_shows_one_source_when_asked(client, subscription, librarian):
+    from serials.models import Serial
+    from serials.services import subscription_create
+
+    other = Serial.objects.create(title="故事大王", frequency="monthly")
+    subscription_create(serial=other, year=2026, unit_price=1, source="agent", source_name="书刊代理商")
+    Issue.objects.update(expected_on=timezone.localdate() - timedelta(days=100))  # all long overdue
+    client.force_login(librarian)
+    everything = client.get(reverse("serials:claims")).content.decode()
+    assert "故事大王" in everything and "少年科学" in everything
+    agent = client.get(reverse("serials:claims"), {"source": "agent"}).content.decode()
+    assert "故事大王" in agent and "少年科学" not in agent
