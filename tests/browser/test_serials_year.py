@@ -67,6 +67,8 @@ def test_periodical_year_from_subscription_to_a_bound_volume_on_loan(
     expect(source).to_have_count(1)
     expect(source.get_by_role("heading")).to_have_text("邮局")
     expect(source.get_by_test_id("claim-row")).to_contain_text(f"{year}年第3期")
+    source.get_by_role("link", name="只看这个渠道").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("缺期催缺单 · 邮局")
     page.get_by_role("button", name="记录已催缺（今天）").click()
     expect(page.get_by_role("alert")).to_contain_text("已记录 1 期催缺")
     assert Issue.objects.get(number=3).claimed_on == timezone.localdate()
