@@ -176,3 +176,29 @@ def export_bytes(records, copies) -> bytes:
             ],
         )
     return xlsx.to_bytes(wb)
+
+
+def new_arrivals_bytes(sections) -> bytes:
+    """The 新书通报: one row per title and batch, in the order of the page (batch, class, shelf)."""
+    wb = xlsx.new_workbook(write_only=True)
+    ws = wb.create_sheet("新书通报")
+    xlsx.append(ws, ["验收批次", "验收日期", "基本大类", "题名", "分册", "著者", "出版者", "出版年", "ISBN", "索书号"])
+    for section in sections:
+        for letter, name, records in section.groups:
+            for r in records:
+                xlsx.append(
+                    ws,
+                    [
+                        section.batch.number,
+                        section.batch.received_on,
+                        f"{letter} {name}".strip(),
+                        r.title,
+                        r.volume,
+                        r.authors,
+                        r.publisher,
+                        r.pub_year,
+                        r.isbn,
+                        r.call_number,
+                    ],
+                )
+    return xlsx.to_bytes(wb)

@@ -131,3 +131,20 @@ class WithdrawalForm(forms.ModelForm):
     def barcode_list(self) -> list[str]:
         raw = self.cleaned_data.get("barcodes", "")
         return [b for b in raw.replace(",", "\n").replace("，", "\n").split() if b.strip()]
+
+
+class RepairSendForm(forms.Form):
+    """送修: a scanned barcode and what is wrong with the book."""
+
+    barcode = forms.CharField(label=_("登记号"), max_length=32)
+    damage = forms.CharField(label=_("破损情况"), max_length=200)
+
+
+class RepairFinishForm(forms.Form):
+    """The chosen copies in repair, and what becomes of them."""
+
+    OUTCOMES = [("shelf", _("修好上架")), ("withdraw", _("无法修复，注销"))]
+
+    copies = forms.ModelMultipleChoiceField(queryset=Copy.objects.all(), label=_("图书"))
+    outcome = forms.ChoiceField(choices=OUTCOMES, label=_("处理"))
+    approver = forms.CharField(label=_("审批人"), max_length=60, required=False)

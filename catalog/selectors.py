@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 
 from catalog import clc, hooks, textsearch
-from catalog.models import Copy, CopyStatus, Location, ReaderLevel, Record
+from catalog.models import Copy, CopyStatus, CopyStatusChange, Location, ReaderLevel, Record
 
 PAGE_SIZE = 20
 
@@ -210,3 +210,76 @@ def record_copies(record: Record) -> list[Copy]:
 
 def shelf_order(qs):
     return qs.order_by(Collate("shelf_key", "C"), "pk")
+
+
+# --- 新书通报 ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArrivalSection:
+    """One acquisition batch on the 新书通报: every title it brought, grouped by 基本大类."""
+
+    batch: object
+    titles: int
+    volumes: int
+    groups: list = field(default_factory=list)  # [(class letter, class name, [Record, ...]), ...]
+
+
+def new_arrival_sections(batches) -> list[ArrivalSection]:
+    """All the titles of the given batches (no cap: the count shown is the count listed), in
+    class order. Three queries whatever the number of batches or titles."""
+    batches = list(batches)
+    pairs = Copy.objects.filter(batch__in=batches).values("batch_id", "record_id").annotate(n=Count("id")).order_by()
+    by_batch: dict[int, dict[int, int]] = {}
+    for row in pairs:
+        by_batch.setdefault(row["batch_id"], {})[row["record_id"]] = row["n"]
+    record_ids = {rid for counts in by_batch.values() for rid in counts}
+    records = (
+        Record.objects.filter(pk__in=record_ids)
+        .order_by("clc_base", "shelf_key", "title_normalized", "pk")
+        .only("pk", "title", "volume", "authors", "publisher", "pub_year", "call_number", "clc_base", "isbn")
+    )
+    ordered = list(records)
+    sections = []
+    for batch in batches:
+        counts = by_batch.get(batch.pk, {})
+        groups: list = []
+        for rec in ordered:
+            if rec.pk not in counts:
+                continue
+            letter = rec.clc_base or ""
+            if not groups or groups[-1][0] != letter:
+                groups.append((letter, clc.BASE_CLASSES.get(letter[:1], ""), []))
+            groups[-1][2].append(rec)
+        sections.append(ArrivalSection(batch=batch, titles=len(counts), volumes=sum(counts.values()), groups=groups))
+    return sections
+
+
+# --- repairs (修补) ------------------------------------------------------------------------
+
+
+def repair_queue():
+    """Copies in repair, the longest waiting first, with when, why (the damage) and by whom they
+    were sent: the latest change into 修补中 of each copy."""
+    sent = CopyStatusChange.objects.filter(copy=OuterRef("pk"), to_status=CopyStatus.REPAIR).order_by(
+        "-changed_at", "-id"
+    )
+    return (
+        Copy.objects.filter(status=CopyStatus.REPAIR)
+        .select_related("record", "location")
+        .annotate(
+            sent_at=Subquery(sent.values("changed_at")[:1]),
+            damage=Subquery(sent.values("note")[:1]),
+            sent_by_id=Subquery(sent.values("changed_by")[:1]),
+        )
+        .order_by(F("sent_at").asc(nulls_first=True), "barcode")
+    )
+
+
+def repairs_finished(limit: int = 20):
+    """The latest copies that left 修补中 (back on the shelf or written off)."""
+    return (
+        CopyStatusChange.objects.filter(from_status=CopyStatus.REPAIR)
+        .select_related("copy__record", "changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )

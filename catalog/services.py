@@ -331,8 +331,8 @@ def copy_update(*, copy: Copy, location: Location, price, notes: str, volume_lab
     return copy
 
 
-def copy_set_repair(*, copy: Copy, repair: bool, by=None, now: datetime | None = None) -> Copy:
-    """Send an on-shelf copy to repair (修补中) or bring it back on the shelf."""
+def copy_set_repair(*, copy: Copy, repair: bool, damage: str = "", by=None, now: datetime | None = None) -> Copy:
+    """Send an on-shelf copy to repair (修补中) with its damage noted, or bring it back on the shelf."""
     with transaction.atomic():
         copy = Copy.objects.select_for_update().get(pk=copy.pk)
         if repair and copy.status != CopyStatus.ON_SHELF:
@@ -340,12 +340,61 @@ def copy_set_repair(*, copy: Copy, repair: bool, by=None, now: datetime | None =
         if not repair and copy.status != CopyStatus.REPAIR:
             raise CopyNotWithdrawable(_("这本书不在修补中。"))
         to = CopyStatus.REPAIR if repair else CopyStatus.ON_SHELF
-        copy_change_status(copy, to, by=by, now=now, note=_("送修") if repair else _("修补完成"))
+        note = (damage.strip() or _("送修")) if repair else _("修补完成")
+        copy_change_status(copy, to, by=by, now=now, note=note)
         if not repair:
             # Back on the shelf: a reader waiting for the title gets it (circulation owns the
             # queue and registers itself for this hook: the catalogue does not import it).
             copy_available(copy=copy, by=by, now=now)
     return copy
+
+
+def repair_send(*, barcode: str, damage: str, by=None, now: datetime | None = None) -> Copy:
+    """送修 by barcode (the repair page's scan field, or a link from the desk after a return)."""
+    code = (barcode or "").strip().upper()
+    copy = Copy.objects.filter(barcode__iexact=code).first() if code else None
+    if copy is None:
+        raise CopyNotFound(_("没有登记号为 %(code)s 的图书。") % {"code": code[:32]})
+    if not (damage or "").strip():
+        raise CatalogError(_("请写明破损情况（如：书脊开裂、缺页、污损）。"))
+    return copy_set_repair(copy=copy, repair=True, damage=damage, by=by, now=now)
+
+
+def repairs_finish(
+    *,
+    copy_ids: list[int],
+    outcome: str,
+    approver: str = "",
+    note: str = "",
+    by=None,
+    now: datetime | None = None,
+) -> WithdrawalBatch | None:
+    """Finish the chosen repairs in one step: all back on the shelf (预约 served), or all written off
+    as one 注销批次 (reason 破损) when they cannot be mended. All or none."""
+    if outcome not in ("shelf", "withdraw"):
+        raise CatalogError(_("请选择修好上架或无法修复注销。"))
+    ids = sorted({int(pk) for pk in copy_ids})
+    if not ids:
+        raise CatalogError(_("请先勾选修补中的图书。"))
+    with transaction.atomic():
+        copies = list(Copy.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        not_in_repair = [c.barcode for c in copies if c.status != CopyStatus.REPAIR]
+        if len(copies) != len(ids) or not_in_repair:
+            raise CopyNotWithdrawable(
+                _("%(codes)s 已不在修补中，请刷新页面。") % {"codes": "、".join(not_in_repair) or "?"}
+            )
+        if outcome == "shelf":
+            for copy in copies:
+                copy_set_repair(copy=copy, repair=False, by=by, now=now)
+            return None
+        return withdrawal_create(
+            barcodes=[c.barcode for c in copies],
+            reason="damaged",
+            approver=approver,
+            note=note or _("修补无效，注销"),
+            by=by,
+            now=now,
+        )
 
 
 # --- acquisition batches -------------------------------------------------------------------

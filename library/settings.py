@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "reports",
     "stocktake",
     "selfcheck",
+    "serials",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("stocktake/", include("stocktake.urls")),
     path("selfcheck/", include("selfcheck.urls")),
+    path("serials/", include("serials.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

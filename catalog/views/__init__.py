@@ -7,7 +7,7 @@ from catalog.views.collection import (  # noqa: F401
     withdrawal_detail,
 )
 from catalog.views.labels import labels_page  # noqa: F401
-from catalog.views.opac import new_arrivals, opac, record  # noqa: F401
+from catalog.views.opac import new_arrivals, new_arrivals_export, new_arrivals_print, opac, record  # noqa: F401
 from catalog.views.records import (  # noqa: F401
     copies_add,
     copy_edit,
@@ -17,6 +17,7 @@ from catalog.views.records import (  # noqa: F401
     record_new,
     record_staff,
 )
+from catalog.views.repairs import repair_send, repairs, repairs_finish  # noqa: F401
 from catalog.views.transfer import (  # noqa: F401
     export_excel,
     export_marc,

@@ -1,13 +1,22 @@
 """Public pages: the OPAC search, a record's page and the 新书通报 (no login needed)."""
 
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from catalog import selectors
-from catalog.models import AcquisitionBatch, Copy, Location, ReaderLevel, Record
-from library.params import id_param, page_param, text_param
+from catalog import excel, selectors
+from catalog.models import AcquisitionBatch, ReaderLevel, Record
+from library import xlsx
+from library.params import id_param, page_param, parse_int, text_param
+
+
+def _int(value, default=None):
+    return parse_int(value) if parse_int(value) is not None else default
 
 
 def opac(request):
@@ -79,22 +88,99 @@ def record(request, pk: int):
     )
 
 
+ARRIVAL_BATCHES_PER_PAGE = 3
+# A chosen period or set of batches is listed whole on one page (a term brings a few batches).
+ARRIVAL_BATCHES_MAX = 40
+
+
+def _date(value):
+    try:
+        return date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class ArrivalChoice:
+    """What the 新书通报 covers: chosen batches, a period of 验收日期, or (neither) the latest ones."""
+
+    batch_ids: list
+    date_from: date | None
+    date_to: date | None
+
+    @classmethod
+    def from_request(cls, request) -> "ArrivalChoice":
+        ids = []
+        for raw in request.GET.getlist("batch")[:ARRIVAL_BATCHES_MAX]:
+            value = _int(raw)
+            if value is not None and 0 < value < 2**31:
+                ids.append(value)
+        return cls(ids, _date(request.GET.get("from")), _date(request.GET.get("to")))
+
+    @property
+    def chosen(self) -> bool:
+        return bool(self.batch_ids or self.date_from or self.date_to)
+
+    def batches(self):
+        qs = AcquisitionBatch.objects.filter(copies__isnull=False).distinct().order_by("-received_on", "-id")
+        if self.batch_ids:
+            qs = qs.filter(pk__in=self.batch_ids)
+        if self.date_from:
+            qs = qs.filter(received_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(received_on__lte=self.date_to)
+        return qs
+
+    def querystring(self) -> str:
+        params = [("batch", pk) for pk in self.batch_ids]
+        params += [(k, v.isoformat()) for k, v in (("from", self.date_from), ("to", self.date_to)) if v]
+        return urlencode(params)
+
+
+def _arrival_sections(request):
+    choice = ArrivalChoice.from_request(request)
+    if choice.chosen:
+        page = None
+        batches = list(choice.batches()[:ARRIVAL_BATCHES_MAX])
+    else:
+        page = Paginator(choice.batches(), ARRIVAL_BATCHES_PER_PAGE).get_page(page_param(request.GET))
+        batches = list(page.object_list)
+    return choice, page, selectors.new_arrival_sections(batches)
+
+
 def new_arrivals(request):
-    """新书通报: records received in the latest acquisition batches, newest batch first."""
-    batches = Paginator(
-        AcquisitionBatch.objects.filter(copies__isnull=False).distinct().order_by("-received_on", "-id"), 3
-    )
-    page = batches.get_page(page_param(request.GET))
-    sections = []
-    for batch in page.object_list:
-        records = (
-            Record.objects.filter(pk__in=Copy.objects.filter(batch=batch).values("record_id"))
-            .order_by("clc_base", "title_normalized")
-            .only("pk", "title", "volume", "authors", "publisher", "pub_year", "call_number", "clc_base")
-        )
-        sections.append((batch, list(records[:200])))
+    """新书通报: every title of the latest acquisition batches (or of the chosen batches or period),
+    grouped by class, newest batch first."""
+    choice, page, sections = _arrival_sections(request)
     return render(
         request,
         "catalog/new_arrivals.html",
-        {"page": page, "sections": sections, "locations": Location.objects.filter(is_active=True)},
+        {
+            "page": page,
+            "sections": sections,
+            "choice": choice,
+            "querystring": choice.querystring(),
+            "recent_batches": AcquisitionBatch.objects.filter(copies__isnull=False)
+            .distinct()
+            .order_by("-received_on", "-id")[:12],
+        },
     )
+
+
+def new_arrivals_print(request):
+    """The 新书通报 as a poster for the notice board: the same choice, no controls."""
+    choice, page, sections = _arrival_sections(request)
+    return render(
+        request,
+        "catalog/new_arrivals_print.html",
+        {"sections": sections, "choice": choice, "titles": sum(s.titles for s in sections)},
+    )
+
+
+def new_arrivals_export(request):
+    """The 新书通报 as an Excel workbook (through library.xlsx, like every export)."""
+    choice, page, sections = _arrival_sections(request)
+    response = HttpResponse(excel.new_arrivals_bytes(sections), content_type=xlsx.XLSX)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="new-books-{stamp}.xlsx"'
+    return response

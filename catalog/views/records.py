@@ -223,7 +223,12 @@ def copy_edit(request, pk: int):
 def copy_repair(request, pk: int):
     copy = get_object_or_404(Copy, pk=pk)
     try:
-        services.copy_set_repair(copy=copy, repair=request.POST.get("repair") == "1", by=request.user)
+        services.copy_set_repair(
+            copy=copy,
+            repair=request.POST.get("repair") == "1",
+            damage=request.POST.get("damage", "").replace("\x00", "")[:200],
+            by=request.user,
+        )
     except CatalogError as exc:
         messages.error(request, str(exc))
     else:

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Copy, Record, WithdrawalReason
+from catalog.models import Copy, CopyStatus, CopyStatusChange, Record, WithdrawalReason
 from circulation.models import Compensation, Loan, school_year_of
 from reports.models import CollectionTarget, ReportSettings
 from reports.periods import Period
@@ -23,6 +24,7 @@ from reports.selectors.base import (
     share,
     target_level,
 )
+from serials.selectors import year_statistics as periodical_statistics
 
 
 def holdings(day: date, cap: int | None = None) -> dict:
@@ -74,6 +76,19 @@ def collection_figures(
     ]
     row["withdrawn_volumes"] = sum(w["volumes"] for w in withdrawn)
     row["withdrawn_value"] = sum((w["value"] or 0) for w in withdrawn)
+    # 修补: copies sent to repair in the period, and those mended back (to the shelf or a hold).
+    row.update(
+        CopyStatusChange.objects.filter(changed_at__gte=start, changed_at__lt=end).aggregate(
+            repairs_sent=Count("id", filter=Q(to_status=CopyStatus.REPAIR)),
+            repairs_mended=Count(
+                "id",
+                filter=Q(from_status=CopyStatus.REPAIR, to_status__in=[CopyStatus.ON_SHELF, CopyStatus.ON_HOLD]),
+            ),
+        )
+    )
+    # 报刊: the subscriptions of the calendar year the period starts in (a 第一学期 ends in January
+    # but reads the papers of the year before), check-ins counted up to the period's end.
+    row["periodicals"] = periodical_statistics(period.start.year, min(day, timezone.localdate()))
     damage = Q(kind__in=Compensation.DAMAGE_KINDS)
     fine = Q(kind=Compensation.Kind.OVERDUE)
     paid = Q(status=Compensation.Status.PAID)

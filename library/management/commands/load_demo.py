@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from library.demo import DemoContext, DemoScale, build_people
 
-PARTS = ["catalog.demo", "circulation.demo"]
+PARTS = ["catalog.demo", "circulation.demo", "serials.demo"]
 
 
 class Command(BaseCommand):

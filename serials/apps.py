@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SerialsConfig(AppConfig):
+    name = "serials"
+    verbose_name = _("报刊")
