@@ -123,3 +123,27 @@ def test_a_card_and_a_copy_taking_the_same_code_at_once_cannot_both_win():
         t.join(10)
     # Without the trigger's lock the copy's check would not see the uncommitted card: both would win.
     assert results == {"card": "ok", "copy": "refused"}
+
+
+def test_a_transaction_writing_many_copies_holds_at_most_64_barcode_locks(setup):
+    """The trigger's advisory lock is one of 64 buckets of codes: one lock per code ran out of
+    lock-table slots (out of shared memory) when the benchmark school wrote 100,000 copies."""
+    from django.db import connection
+
+    first = make_copy()
+    with transaction.atomic():
+        catalog_services.Copy.objects.bulk_create(
+            catalog_services.Copy(
+                record=first.record,
+                barcode=f"BULK{n:06d}",
+                location=first.location,
+                acquired_on=first.acquired_on,
+                price=first.price,
+            )
+            for n in range(2_000)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            held = cursor.fetchone()[0]
+    assert 0 < held <= 64
+    assert catalog_services.Copy.objects.filter(barcode__startswith="BULK").count() == 2_000
