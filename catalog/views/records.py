@@ -65,7 +65,7 @@ def record_new(request):
     elif request.method == "GET":
         return render(request, "catalog/record_new.html", {"step": "isbn"})
 
-    form = RecordForm(request.POST or None, initial=initial)
+    form = RecordForm(request.POST or None, request.FILES or None, initial=initial)
     copies_form = NewCopiesForm(request.POST or None, prefix="c")
     if request.method == "POST" and form.is_valid() and copies_form.is_valid():
         data = form.cleaned_data
@@ -91,6 +91,7 @@ def record_new(request):
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
+                form.save_cover(rec)
                 for warning in form.warnings:
                     messages.warning(request, warning)
                 messages.success(
@@ -138,7 +139,7 @@ def record_edit(request, pk: int):
     shown, and the cataloguer must tick the box to save anyway (e.g. a reprint under one ISBN)."""
     rec = get_object_or_404(Record, pk=pk)
     old_isbn = rec.isbn
-    form = RecordForm(request.POST or None, instance=rec)
+    form = RecordForm(request.POST or None, request.FILES or None, instance=rec)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,6 +151,7 @@ def record_edit(request, pk: int):
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
+                form.save_cover(rec)
                 for warning in form.warnings:
                     messages.warning(request, warning)
                 messages.success(request, _("书目已保存。"))
