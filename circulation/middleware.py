@@ -48,6 +48,13 @@ class DailyHoldExpiryMiddleware:
                     logger.info("daily loan anonymisation: %s loans", anonymised.loans)
                 if anonymised and anonymised.remaining:
                     self.checked_on = None  # more to anonymise: the next request does the next few
+            try:
+                # The reading app's term rankings (books only), computed once a day, not per request.
+                from reading.services import rankings_refresh_daily
+
+                rankings_refresh_daily()
+            except Exception:
+                logger.exception("daily reading rankings failed; they are computed again tomorrow")
             if self.purged_on != today:
                 self.purged_on = today
                 try:

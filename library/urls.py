@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("circulation/", include("circulation.urls")),
     path("reports/", include("reports.urls")),
+    path("reading/", include("reading.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

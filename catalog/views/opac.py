@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from catalog import selectors
+from catalog import hooks, selectors
 from catalog.models import AcquisitionBatch, Copy, Location, ReaderLevel, Record
 
 
@@ -68,6 +68,7 @@ def opac(request):
         context["latest_batch"] = (
             AcquisitionBatch.objects.filter(copies__isnull=False).order_by("-received_on", "-id").first()
         )
+        context["sections"] = hooks.front_page(request)  # shelves of covers (reading app)
     return render(request, "catalog/opac.html", context)
 
 
@@ -81,6 +82,7 @@ def record(request, pk: int):
             "record": rec,
             "copies": copies,
             "available": sum(1 for c in copies if c.status == "on_shelf" and c.location.is_lendable),
+            "sections": hooks.record_page(request, rec),  # also borrowed, same series (reading app)
         },
     )
 

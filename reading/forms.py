@@ -1,0 +1,39 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Record
+from reading.models import ReadingList, Stage
+
+GRADES_IN_STAGE = {Stage.PRIMARY: 6, Stage.JUNIOR: 3, Stage.SENIOR: 3}
+
+
+class ReadingListForm(forms.ModelForm):
+    class Meta:
+        model = ReadingList
+        fields = ["title", "kind", "stage", "grade", "note", "featured"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"grade": _("推荐书目按年级填写，例如小学三年级填“小学”和 3；主题书展可不填。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        stage, grade = data.get("stage"), data.get("grade")
+        if grade is not None and not stage:
+            self.add_error("stage", _("填写年级时请选择学段。"))
+        elif grade is not None and not 1 <= grade <= GRADES_IN_STAGE.get(stage, 0):
+            self.add_error("grade", _("这个学段没有这个年级。"))
+        return data
+
+
+class ItemAddForm(forms.Form):
+    record = forms.ModelChoiceField(queryset=Record.objects.all(), widget=forms.HiddenInput)
+    note = forms.CharField(label=_("推荐语"), max_length=500, required=False)
+
+
+class ItemNoteForm(forms.Form):
+    note = forms.CharField(label=_("推荐语"), max_length=500, required=False)

@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Record
+
+
+class Stage(models.TextChoices):
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+
+
+class RankingState(models.Model):
+    """The one row that says when the borrowing rankings were last computed (and claims the day)."""
+
+    computed_on = models.DateField(_("计算日期"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    period_start = models.DateField(_("统计起始日"), null=True, blank=True)
+    period_end = models.DateField(_("统计截止日"), null=True, blank=True)
+    period_label = models.CharField(_("统计时段"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("借阅排行状态")
+        verbose_name_plural = _("借阅排行状态")
+
+    @classmethod
+    def current(cls) -> "RankingState":
+        state = cls.objects.order_by("pk").first()
+        return state or cls.objects.create()
+
+
+class PopularBook(models.Model):
+    """One place in the term's borrowing ranking, of the whole school (stage blank) or of one grade.
+
+    Computed once a day (reading.services.rankings_refresh), never per request. It names books only:
+    the rankings are shown to pupils and on the public page."""
+
+    stage = models.CharField(_("学段"), max_length=10, choices=Stage.choices, blank=True)
+    grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("名次"))
+    record = models.ForeignKey(Record, verbose_name=_("书目"), on_delete=models.CASCADE, related_name="+")
+    loans = models.PositiveIntegerField(_("借阅册次"))
+
+    class Meta:
+        verbose_name = _("借阅排行")
+        verbose_name_plural = _("借阅排行")
+        ordering = ["stage", "grade", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "grade", "rank"], nulls_distinct=False, name="reading_popularbook_unique_rank"
+            ),
+        ]
+
+
+class ReadingList(models.Model):
+    """推荐书目/导读书目 (by grade) or a theme display (主题书展), with a note per book."""
+
+    class Kind(models.TextChoices):
+        GRADE = "grade", _("推荐书目")
+        THEME = "theme", _("主题书展")
+
+    title = models.CharField(_("书目名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.GRADE)
+    stage = models.CharField(_("学段"), max_length=10, choices=Stage.choices, blank=True)
+    grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    featured = models.BooleanField(
+        _("在首页展示"), default=False, help_text=_("首页展示每种类型最近设为展示的一份书目。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("推荐书目")
+        verbose_name_plural = _("推荐书目")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | ~Q(stage=""), name="reading_readinglist_grade_has_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReadingListItem(models.Model):
+    """A book on a list: a catalogue record, or (record empty) a title the library does not hold."""
+
+    reading_list = models.ForeignKey(
+        ReadingList, verbose_name=_("推荐书目"), on_delete=models.CASCADE, related_name="items"
+    )
+    record = models.ForeignKey(
+        Record, verbose_name=_("书目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("题名"), max_length=300)
+    authors = models.CharField(_("著者"), max_length=300, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    note = models.CharField(_("推荐语"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("推荐图书")
+        verbose_name_plural = _("推荐图书")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reading_list", "record"],
+                condition=Q(record__isnull=False),
+                name="reading_readinglistitem_one_per_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

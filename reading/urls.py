@@ -1,0 +1,18 @@
+from django.urls import path
+
+from reading import views
+
+app_name = "reading"
+urlpatterns = [
+    # Public: books only, never pupils
+    path("popular/", views.popular, name="popular"),
+    path("lists/<int:pk>/", views.list_public, name="list_public"),
+    path("lists/<int:pk>/poster/", views.list_poster, name="list_poster"),
+    # The librarian (library.catalogue)
+    path("manage/", views.manage, name="manage"),
+    path("manage/rankings/refresh/", views.rankings_refresh, name="rankings_refresh"),
+    path("manage/lists/<int:pk>/", views.list_edit, name="list_edit"),
+    path("manage/lists/<int:pk>/add/", views.item_add, name="item_add"),
+    path("manage/items/<int:pk>/note/", views.item_note, name="item_note"),
+    path("manage/items/<int:pk>/remove/", views.item_remove, name="item_remove"),
+]

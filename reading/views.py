@@ -1,0 +1,231 @@
+"""Reading promotion pages: the shelves of the front page and the extras of a record's page (shown
+through catalog.hooks), the public rankings and lists, and the librarian's list management."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from catalog import selectors as catalog_selectors
+from circulation.naming import grade_name
+from reading import selectors, services
+from reading.exceptions import ReadingError
+from reading.forms import ItemAddForm, ItemNoteForm, ReadingListForm
+from reading.models import RankingState, ReadingList, ReadingListItem, Stage
+
+catalogue_required = permission_required("library.catalogue", raise_exception=True)
+SHELF_CACHE_SECONDS = 300
+ALSO_CACHE_SECONDS = 3600
+
+
+def _grade_links() -> list[tuple[str, str, int]]:
+    return [(grade_name(stage, grade), stage, grade) for stage, grade in selectors.ranked_grades()]
+
+
+def front_shelves(request) -> str:
+    """The front page's shelves of covers; the same for everyone, so cached for a few minutes
+    (and forgotten when a list or the rankings change, reading.services.shelves_changed)."""
+    key = services.shelf_cache_key(get_language())
+    html = cache.get(key)
+    if html is None:
+        grade_list = selectors.featured_list(ReadingList.Kind.GRADE)
+        theme_list = selectors.featured_list(ReadingList.Kind.THEME)
+        context = {
+            "new_arrivals": selectors.new_arrivals(),
+            "popular": selectors.popular(),
+            "grades": _grade_links(),
+            "state": RankingState.objects.order_by("pk").first(),
+            "grade_list": grade_list,
+            "grade_items": list(selectors.list_items(grade_list, held_only=True)[:24]) if grade_list else [],
+            "theme_list": theme_list,
+            "theme_items": list(selectors.list_items(theme_list, held_only=True)[:24]) if theme_list else [],
+        }
+        context["popular_records"] = [p.record for p in context["popular"]]
+        context["grade_records"] = [i.record for i in context["grade_items"]]
+        context["theme_records"] = [i.record for i in context["theme_items"]]
+        html = render_to_string("reading/_shelves.html", context)
+        cache.set(key, html, SHELF_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our template, which escapes every value
+
+
+def record_sections(request, record) -> str:
+    key = f"reading:also:{record.pk}"
+    also_ids = cache.get(key)
+    if also_ids is None:
+        also_ids = [r.pk for r in selectors.also_borrowed(record)]
+        cache.set(key, also_ids, ALSO_CACHE_SECONDS)
+    also = selectors.records_in_order(also_ids)
+    return render_to_string(
+        "reading/_record_sections.html",
+        {"also": also, "series": selectors.same_series(record), "record": record},
+    )
+
+
+def _grade_param(request) -> tuple[str, int | None]:
+    stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        return "", None
+    try:
+        grade = int(request.GET.get("grade", ""))
+    except ValueError:
+        return "", None
+    return (stage, grade) if 1 <= grade <= 12 else ("", None)
+
+
+def popular(request):
+    """本学期借阅排行 of the school or of one grade (books only, never pupils)."""
+    stage, grade = _grade_param(request)
+    return render(
+        request,
+        "reading/popular.html",
+        {
+            "ranking": selectors.popular(stage=stage, grade=grade),
+            "grade_label": grade_name(stage, grade) if stage else "",
+            "grades": _grade_links(),
+            "stage": stage,
+            "grade": grade,
+            "state": RankingState.objects.order_by("pk").first(),
+        },
+    )
+
+
+def list_public(request, pk: int):
+    reading_list = get_object_or_404(ReadingList, pk=pk)
+    return render(
+        request,
+        "reading/list_public.html",
+        {
+            "list": reading_list,
+            "items": list(selectors.list_items(reading_list)),
+            "grade_label": _list_grade(reading_list),
+        },
+    )
+
+
+def list_poster(request, pk: int):
+    """A one-page poster of a list, to print and put up in the classroom."""
+    reading_list = get_object_or_404(ReadingList, pk=pk)
+    return render(
+        request,
+        "reading/list_poster.html",
+        {
+            "list": reading_list,
+            "items": list(selectors.list_items(reading_list)),
+            "grade_label": _list_grade(reading_list),
+        },
+    )
+
+
+def _list_grade(reading_list: ReadingList) -> str:
+    if reading_list.stage and reading_list.grade:
+        return grade_name(reading_list.stage, reading_list.grade)
+    return reading_list.get_stage_display() if reading_list.stage else ""
+
+
+@login_required
+@catalogue_required
+def manage(request):
+    """The librarian's page: the lists, a new list, and the rankings (recomputed on demand)."""
+    form = ReadingListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reading_list = services.reading_list_save(reading_list=form.save(commit=False), by=request.user)
+        messages.success(request, _("已新建书目“%(title)s”，请加入图书。") % {"title": reading_list.title})
+        return redirect("reading:list_edit", pk=reading_list.pk)
+    lists = ReadingList.objects.all()
+    return render(
+        request,
+        "reading/manage.html",
+        {"form": form, "lists": lists, "state": RankingState.objects.order_by("pk").first()},
+    )
+
+
+@login_required
+@catalogue_required
+@require_POST
+def rankings_refresh(request):
+    places = services.rankings_refresh()
+    messages.success(request, _("借阅排行已重新计算（%(n)s 个名次）。") % {"n": places})
+    return redirect("reading:manage")
+
+
+@login_required
+@catalogue_required
+def list_edit(request, pk: int):
+    reading_list = get_object_or_404(ReadingList, pk=pk)
+    form = ReadingListForm(request.POST or None, instance=reading_list)
+    if request.method == "POST" and form.is_valid():
+        services.reading_list_save(reading_list=form.save(commit=False), by=request.user)
+        messages.success(request, _("书目已保存。"))
+        return redirect("reading:list_edit", pk=pk)
+    q = request.GET.get("q", "").strip()[:100]
+    found = []
+    if q:
+        found = list(
+            catalog_selectors.records_matching(q)
+            .order_by("-pk")
+            .only("pk", "title", "volume", "authors", "publisher", "pub_year", "isbn", "call_number")[:20]
+        )
+    return render(
+        request,
+        "reading/list_edit.html",
+        {
+            "list": reading_list,
+            "form": form,
+            "items": list(selectors.list_items(reading_list)),
+            "q": q,
+            "found": found,
+        },
+    )
+
+
+@login_required
+@catalogue_required
+@require_POST
+def item_add(request, pk: int):
+    reading_list = get_object_or_404(ReadingList, pk=pk)
+    form = ItemAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请从检索结果中选择一本书。"))
+    else:
+        try:
+            item = services.reading_list_add(
+                reading_list=reading_list,
+                record=form.cleaned_data["record"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ReadingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已加入《%(title)s》。") % {"title": item.title})
+    return redirect("reading:list_edit", pk=pk)
+
+
+@login_required
+@catalogue_required
+@require_POST
+def item_note(request, pk: int):
+    item = get_object_or_404(ReadingListItem, pk=pk)
+    form = ItemNoteForm(request.POST)
+    if form.is_valid():
+        services.reading_list_item_note(item=item, note=form.cleaned_data["note"], by=request.user)
+        messages.success(request, _("推荐语已保存。"))
+    else:
+        messages.error(request, _("推荐语不能超过 500 字。"))
+    return redirect("reading:list_edit", pk=item.reading_list_id)
+
+
+@login_required
+@catalogue_required
+@require_POST
+def item_remove(request, pk: int):
+    item = get_object_or_404(ReadingListItem, pk=pk)
+    list_pk = item.reading_list_id
+    services.reading_list_item_remove(item=item, by=request.user)
+    messages.success(request, _("已从书目中移除《%(title)s》。") % {"title": item.title})
+    return redirect("reading:list_edit", pk=list_pk)
