@@ -37,3 +37,23 @@ class ItemAddForm(forms.Form):
 
 class ItemNoteForm(forms.Form):
     note = forms.CharField(label=_("推荐语"), max_length=500, required=False)
+
+
+class ListImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件"), help_text=_("列：题名、著者、ISBN、年级、推荐语（可先下载模板）。"))
+    title = forms.CharField(
+        label=_("书目名称"), max_length=100, help_text=_("有多个年级时，每个年级一份，名称后加年级。")
+    )
+    kind = forms.ChoiceField(label=_("类型"), choices=ReadingList.Kind.choices, initial=ReadingList.Kind.GRADE)
+    stage = forms.ChoiceField(
+        label=_("学段"),
+        choices=Stage.choices,
+        initial=Stage.PRIMARY,
+        help_text=_("年级只写“3”或“三年级”时按这个学段。"),
+    )
+    featured = forms.BooleanField(label=_("在首页展示"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

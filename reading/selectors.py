@@ -1,9 +1,12 @@
 """Reads of the reading app for the public pages: shelves, rankings, also-borrowed, series."""
 
+from datetime import date, datetime, time
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from catalog.models import Record
-from circulation.models import Loan
+from circulation.models import Loan, SchoolClass, school_year_of
 from reading.models import PopularBook, ReadingList, Stage
 
 SHELF_SIZE = 12
@@ -78,3 +81,18 @@ def same_series(record: Record, limit: int = 12) -> list[Record]:
 def records_in_order(pks: list[int]) -> list[Record]:
     found = Record.objects.only(*COVER_FIELDS).in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
+
+
+def class_list_progress(school_class: SchoolClass, reading_list: ReadingList, today: date) -> list[tuple]:
+    """(item, pupils of the class who borrowed it this school year) for each book of a list."""
+    year_start = date(school_year_of(today), 8, 1)
+    since = timezone.make_aware(datetime.combine(year_start, time.min))
+    items = list(list_items(reading_list))
+    record_ids = [item.record_id for item in items if item.record_id]
+    counts = dict(
+        Loan.objects.filter(school_class=school_class, checked_out_at__gte=since, copy__record_id__in=record_ids)
+        .values("copy__record_id")
+        .annotate(n=Count("reader_id", distinct=True) + Count("anonymous_borrower_id", distinct=True))
+        .values_list("copy__record_id", "n")
+    )
+    return [(item, counts.get(item.record_id, 0) if item.record_id else None) for item in items]

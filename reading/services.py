@@ -149,3 +149,43 @@ def reading_list_item_remove(*, item: ReadingListItem, by=None) -> None:
     with transaction.atomic():
         item.delete()
         shelves_changed()
+
+
+def reading_lists_import(*, title: str, kind: str, rows, featured: bool = False, by=None) -> list[ReadingList]:
+    """Make one list per grade found in the imported rows (rows without a grade make one list),
+    each book matched to the catalogue or kept as a title the library lacks (the wish-list)."""
+    from circulation.naming import grade_name
+
+    groups: dict[tuple[str, int | None], list] = {}
+    for row in rows:
+        groups.setdefault((row.stage, row.grade), []).append(row)
+    made = []
+    with transaction.atomic():
+        for (stage, grade), group in groups.items():
+            name = title if len(groups) == 1 or not stage else f"{title} · {grade_name(stage, grade)}"
+            reading_list = ReadingList.objects.create(
+                title=name[:120], kind=kind, stage=stage, grade=grade, featured=featured, created_by=by
+            )
+            seen: set[int] = set()
+            items = []
+            for position, row in enumerate(group, start=1):
+                record = row.record
+                if record is not None:
+                    if record.pk in seen:
+                        continue  # the same book twice in one grade's list
+                    seen.add(record.pk)
+                items.append(
+                    ReadingListItem(
+                        reading_list=reading_list,
+                        record=record,
+                        title=row.title,
+                        authors=row.authors,
+                        isbn=row.isbn,
+                        note=row.note,
+                        position=position,
+                    )
+                )
+            ReadingListItem.objects.bulk_create(items)
+            made.append(reading_list)
+        shelves_changed()
+    return made

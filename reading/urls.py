@@ -8,10 +8,16 @@ urlpatterns = [
     path("popular/", views.popular, name="popular"),
     path("lists/<int:pk>/", views.list_public, name="list_public"),
     path("lists/<int:pk>/poster/", views.list_poster, name="list_poster"),
+    # A head teacher (their own classes)
+    path("my-class/", views.my_class_lists, name="my_class_lists"),
     # The librarian (library.catalogue)
     path("manage/", views.manage, name="manage"),
     path("manage/rankings/refresh/", views.rankings_refresh, name="rankings_refresh"),
     path("manage/lists/<int:pk>/", views.list_edit, name="list_edit"),
+    path("manage/lists/<int:pk>/wishlist.xlsx", views.wishlist, name="list_wishlist"),
+    path("manage/wishlist.xlsx", views.wishlist, name="wishlist"),
+    path("manage/import/", views.list_import, name="list_import"),
+    path("manage/import/template.xlsx", views.import_template, name="import_template"),
     path("manage/lists/<int:pk>/add/", views.item_add, name="item_add"),
     path("manage/items/<int:pk>/note/", views.item_note, name="item_note"),
     path("manage/items/<int:pk>/remove/", views.item_remove, name="item_remove"),
