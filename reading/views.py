@@ -24,7 +24,7 @@ from reading.models import RankingState, ReadingList, ReadingListItem, Stage
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 SHELF_CACHE_SECONDS = 300
-ALSO_CACHE_SECONDS = 3600
+RECORD_CACHE_SECONDS = 3600
 
 
 def _grade_links() -> list[tuple[str, str, int]]:
@@ -58,16 +58,16 @@ def front_shelves(request) -> str:
 
 
 def record_sections(request, record) -> str:
-    key = f"reading:also:{record.pk}"
-    also_ids = cache.get(key)
-    if also_ids is None:
-        also_ids = [r.pk for r in selectors.also_borrowed(record)]
-        cache.set(key, also_ids, ALSO_CACHE_SECONDS)
-    also = selectors.records_in_order(also_ids)
-    return render_to_string(
-        "reading/_record_sections.html",
-        {"also": also, "series": selectors.same_series(record), "record": record},
-    )
+    """The record page's shelves; cached per record for an hour (loans change them slowly)."""
+    key = f"reading:record:{record.pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "reading/_record_sections.html",
+            {"also": selectors.also_borrowed(record), "series": selectors.same_series(record), "record": record},
+        )
+        cache.set(key, html, RECORD_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our template, which escapes every value
 
 
 def _grade_param(request) -> tuple[str, int | None]:
