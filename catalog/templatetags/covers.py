@@ -5,6 +5,7 @@ from one reverse() per script prefix instead of one per cover."""
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -39,5 +40,5 @@ def cover(record, css_class: str = "book-cover", lazy: bool = True):
         cover_url(record),
         css_class,
         record.title,
-        format_html(' loading="lazy"') if lazy else "",
+        mark_safe(' loading="lazy"') if lazy else "",
     )
