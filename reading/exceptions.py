@@ -4,3 +4,7 @@ class ReadingError(Exception):
 
 class AlreadyOnList(ReadingError):
     pass
+
+
+class AlreadyTakingPart(ReadingError):
+    pass

@@ -3,7 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
-from reading.models import ReadingList, Stage
+from circulation.models import SchoolClass
+from reading.models import Activity, Prize, ReadingList, Stage
 
 GRADES_IN_STAGE = {Stage.PRIMARY: 6, Stage.JUNIOR: 3, Stage.SENIOR: 3}
 
@@ -57,3 +58,54 @@ class ListImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ActivityForm(forms.ModelForm):
+    classes = forms.ModelMultipleChoiceField(
+        label=_("参加班级"),
+        queryset=SchoolClass.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["name", "kind", "start", "end", "classes", "reading_list", "note"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class ParticipantAddForm(forms.Form):
+    reader = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ResultForm(forms.Form):
+    prize = forms.ChoiceField(label=_("获奖等级"), choices=[("", _("参与"))] + Prize.choices, required=False)
+    work_title = forms.CharField(label=_("作品题目"), max_length=200, required=False)
+    attachment = forms.FileField(label=_("作品附件"), required=False)
+
+    def clean_attachment(self):
+        from reading import attachments
+
+        upload = self.cleaned_data.get("attachment")
+        self.prepared = None
+        if upload:
+            try:
+                self.prepared = attachments.prepare(upload)
+            except attachments.InvalidAttachment as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload

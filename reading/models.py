@@ -118,3 +118,71 @@ class ReadingListItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Activity(models.Model):
+    """读书活动: 读书节, 征文, 读书笔记展, 知识竞赛 ... with its classes, book list and results."""
+
+    class Kind(models.TextChoices):
+        FESTIVAL = "festival", _("读书节")
+        ESSAY = "essay", _("征文")
+        NOTES = "notes", _("读书笔记展")
+        QUIZ = "quiz", _("知识竞赛")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("活动名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.FESTIVAL)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    classes = models.ManyToManyField(
+        "circulation.SchoolClass", verbose_name=_("参加班级"), blank=True, related_name="reading_activities"
+    )
+    reading_list = models.ForeignKey(
+        ReadingList, verbose_name=_("活动书目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("读书活动")
+        verbose_name_plural = _("读书活动")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lte=models.F("end")), name="reading_activity_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prize(models.TextChoices):
+    FIRST = "first", _("一等奖")
+    SECOND = "second", _("二等奖")
+    THIRD = "third", _("三等奖")
+    MERIT = "merit", _("优秀奖")
+
+
+class Participant(models.Model):
+    """A pupil (or teacher) taking part in an activity, with the result and an attached entry."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("读书活动"), on_delete=models.CASCADE, related_name="participants"
+    )
+    reader = models.ForeignKey("circulation.Reader", verbose_name=_("读者"), on_delete=models.PROTECT, related_name="+")
+    work_title = models.CharField(_("作品题目"), max_length=200, blank=True)
+    prize = models.CharField(_("获奖等级"), max_length=10, choices=Prize.choices, blank=True)
+    # A photographed entry (re-encoded as JPEG, which drops the photo's metadata) or a PDF; under
+    # MEDIA_ROOT/activities/, served only through a view that checks the permission.
+    attachment = models.FileField(_("作品附件"), upload_to="activities/", blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动参加者")
+        verbose_name_plural = _("活动参加者")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "reader"], name="reading_participant_once_per_activity"),
+        ]

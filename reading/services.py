@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Record
 from circulation.models import Loan, Term
-from reading.exceptions import AlreadyOnList
-from reading.models import PopularBook, RankingState, ReadingList, ReadingListItem
+from reading.exceptions import AlreadyOnList, AlreadyTakingPart
+from reading.models import Activity, Participant, PopularBook, RankingState, ReadingList, ReadingListItem
 
 RANKING_SIZE = 12
 
@@ -189,3 +190,56 @@ def reading_lists_import(*, title: str, kind: str, rows, featured: bool = False,
             made.append(reading_list)
         shelves_changed()
     return made
+
+
+# --- 读书活动 ---------------------------------------------------------------------------------
+
+
+def activity_save(*, activity: Activity, classes=None, by=None) -> Activity:
+    with transaction.atomic():
+        if activity.pk is None:
+            activity.created_by = by
+        activity.save()
+        if classes is not None:
+            activity.classes.set(classes)
+    return activity
+
+
+def participant_add(*, activity: Activity, reader, by=None) -> Participant:
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if activity.participants.filter(reader=reader).exists():
+            raise AlreadyTakingPart(_("%(name)s 已在参加者名单中。") % {"name": reader.name})
+        return Participant.objects.create(activity=activity, reader=reader)
+
+
+def participant_result(
+    *, participant: Participant, prize: str, work_title: str, attachment: tuple[bytes, str] | None = None, by=None
+) -> Participant:
+    """Record a participant's result; a new attachment replaces the old file (removed after commit)."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant.prize = prize
+        participant.work_title = work_title.strip()
+        fields = ["prize", "work_title"]
+        if attachment is not None:
+            content, ext = attachment
+            old = participant.attachment.name if participant.attachment else ""
+            participant.attachment.save(
+                f"{participant.activity_id}-{participant.pk}.{ext}", ContentFile(content), save=False
+            )
+            fields.append("attachment")
+            if old and old != participant.attachment.name:
+                storage = participant.attachment.storage
+                transaction.on_commit(lambda: storage.delete(old))
+        participant.save(update_fields=fields)
+    return participant
+
+
+def participant_remove(*, participant: Participant, by=None) -> None:
+    with transaction.atomic():
+        name = participant.attachment.name if participant.attachment else ""
+        storage = participant.attachment.storage
+        participant.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))

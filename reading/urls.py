@@ -21,4 +21,11 @@ urlpatterns = [
     path("manage/lists/<int:pk>/add/", views.item_add, name="item_add"),
     path("manage/items/<int:pk>/note/", views.item_note, name="item_note"),
     path("manage/items/<int:pk>/remove/", views.item_remove, name="item_remove"),
+    # 读书活动 (library.manage_readers: names pupils)
+    path("activities/", views.activities, name="activities"),
+    path("activities/<int:pk>/", views.activity, name="activity"),
+    path("activities/<int:pk>/participants/add/", views.participant_add, name="participant_add"),
+    path("participants/<int:pk>/result/", views.participant_result, name="participant_result"),
+    path("participants/<int:pk>/remove/", views.participant_remove, name="participant_remove"),
+    path("participants/<int:pk>/file/", views.participant_file, name="participant_file"),
 ]

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,12 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog import selectors as catalog_selectors
+from circulation import selectors as circulation_selectors
+from circulation.models import Reader
 from circulation.naming import grade_name
 from library import uploadhandlers, xlsx
 from reading import importing, selectors, services
 from reading.exceptions import ReadingError
-from reading.forms import ItemAddForm, ItemNoteForm, ListImportForm, ReadingListForm
-from reading.models import RankingState, ReadingList, ReadingListItem, Stage
+from reading.forms import (
+    ActivityForm,
+    ItemAddForm,
+    ItemNoteForm,
+    ListImportForm,
+    ParticipantAddForm,
+    ReadingListForm,
+    ResultForm,
+)
+from reading.models import Activity, Participant, RankingState, ReadingList, ReadingListItem, Stage
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 SHELF_CACHE_SECONDS = 300
@@ -68,6 +79,12 @@ def record_sections(request, record) -> str:
         )
         cache.set(key, html, RECORD_CACHE_SECONDS)
     return mark_safe(html)  # rendered by our template, which escapes every value
+
+
+def _query(request, limit: int) -> str:
+    """A search box's text: no NUL or other control characters (PostgreSQL refuses NUL)."""
+    text = request.GET.get("q", "")[:limit]
+    return "".join(ch for ch in text if ch.isprintable()).strip()
 
 
 def _grade_param(request) -> tuple[str, int | None]:
@@ -166,7 +183,7 @@ def list_edit(request, pk: int):
         services.reading_list_save(reading_list=form.save(commit=False), by=request.user)
         messages.success(request, _("书目已保存。"))
         return redirect("reading:list_edit", pk=pk)
-    q = request.GET.get("q", "").strip()[:100]
+    q = _query(request, 100)
     found = []
     if q:
         found = list(
@@ -321,3 +338,121 @@ def my_class_lists(request):
             {"name": school_class.name_on(today), "grade": grade_name(school_class.stage, grade), "lists": progress}
         )
     return render(request, "reading/my_class_lists.html", {"rows": rows})
+
+
+# --- 读书活动 (pupils' names: permission manage_readers) -------------------------------------
+
+readers_required = permission_required("library.manage_readers", raise_exception=True)
+PRIZE_ORDER = {"first": 0, "second": 1, "third": 2, "merit": 3, "": 4}
+
+
+@login_required
+@readers_required
+def activities(request):
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        activity = services.activity_save(
+            activity=form.save(commit=False), classes=form.cleaned_data["classes"], by=request.user
+        )
+        messages.success(request, _("已新建活动“%(name)s”。") % {"name": activity.name})
+        return redirect("reading:activity", pk=activity.pk)
+    items = Activity.objects.annotate(n=Count("participants")).order_by("-start", "-pk")
+    return render(request, "reading/activities.html", {"form": form, "activities": items})
+
+
+@login_required
+@readers_required
+def activity(request, pk: int):
+    act = get_object_or_404(Activity, pk=pk)
+    form = ActivityForm(request.POST or None, instance=act)
+    if request.method == "POST" and form.is_valid():
+        services.activity_save(activity=form.save(commit=False), classes=form.cleaned_data["classes"], by=request.user)
+        messages.success(request, _("活动已保存。"))
+        return redirect("reading:activity", pk=pk)
+    q = _query(request, 60)
+    found = list(circulation_selectors.find_readers(q, limit=20)) if q else []
+    today = timezone.localdate()
+    participants = sorted(
+        act.participants.select_related("reader", "reader__school_class"),
+        key=lambda p: (PRIZE_ORDER.get(p.prize, 5), p.pk),
+    )
+    rows = [(p, p.reader.school_class.name_on(today) if p.reader.school_class else "") for p in participants]
+    return render(
+        request,
+        "reading/activity.html",
+        {
+            "activity": act,
+            "form": form,
+            "rows": rows,
+            "q": q,
+            "found": [(r, r.school_class.name_on(today) if r.school_class else "") for r in found],
+            "prize_choices": ResultForm().fields["prize"].choices,
+            "classes": [c.name_on(today) for c in act.classes.all()],
+        },
+    )
+
+
+@login_required
+@readers_required
+@require_POST
+def participant_add(request, pk: int):
+    act = get_object_or_404(Activity, pk=pk)
+    form = ParticipantAddForm(request.POST)
+    reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
+    if reader is None:
+        messages.error(request, _("请从检索结果中选择读者。"))
+    else:
+        try:
+            services.participant_add(activity=act, reader=reader, by=request.user)
+        except ReadingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已加入参加者：%(name)s。") % {"name": reader.name})
+    return redirect("reading:activity", pk=pk)
+
+
+@login_required
+@readers_required
+@require_POST
+def participant_result(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    form = ResultForm(request.POST, request.FILES)
+    if uploadhandlers.too_large(request):
+        messages.error(request, xlsx.too_large_message(uploadhandlers.too_large(request)))
+    elif form.is_valid():
+        services.participant_result(
+            participant=participant,
+            prize=form.cleaned_data["prize"],
+            work_title=form.cleaned_data["work_title"],
+            attachment=form.prepared,
+            by=request.user,
+        )
+        messages.success(request, _("已记录 %(name)s 的结果。") % {"name": participant.reader.name})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("reading:activity", pk=participant.activity_id)
+
+
+@login_required
+@readers_required
+@require_POST
+def participant_remove(request, pk: int):
+    participant = get_object_or_404(Participant, pk=pk)
+    services.participant_remove(participant=participant, by=request.user)
+    messages.success(request, _("已从名单中移除 %(name)s。") % {"name": participant.reader.name})
+    return redirect("reading:activity", pk=participant.activity_id)
+
+
+@login_required
+@readers_required
+def participant_file(request, pk: int):
+    """An entry's attachment, to staff with the permission only (never a public media URL)."""
+    participant = get_object_or_404(Participant, pk=pk)
+    if not participant.attachment:
+        raise Http404
+    try:
+        handle = participant.attachment.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    is_pdf = participant.attachment.name.endswith(".pdf")
+    return FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")

@@ -33,7 +33,8 @@ def test_a_list_on_the_front_page_then_shelves_and_also_borrowed(page, login, li
         lend(stuart, reader)
 
     login(page, "librarian1")
-    page.locator("nav.navbar").get_by_role("link", name="阅读推广").click()
+    page.locator("nav.navbar").get_by_role("button", name="阅读推广").click()
+    page.get_by_role("link", name="推荐书目与排行").click()
     form = page.get_by_test_id("list-new")
     form.get_by_label("书目名称").fill("三年级推荐书目")
     form.get_by_label("学段").select_option("primary")

@@ -78,6 +78,7 @@ def test_garbage_is_answered_without_an_error(client, librarian, grade_list):
     assert client.post(f"/reading/manage/lists/{grade_list.pk}/add/", {}).status_code == 302
     assert client.post("/reading/manage/items/999/note/", {"note": "x"}).status_code == 404
     assert client.post(f"/reading/manage/lists/{grade_list.pk}/", {"grade": "x"}).status_code == 200
+    assert client.get(f"/reading/manage/lists/{grade_list.pk}/?q=%00夏洛").status_code == 200
 
 
 def test_the_public_list_and_poster_show_books_and_notes(client, book, grade_list):
