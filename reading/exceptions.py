@@ -8,3 +8,7 @@ class AlreadyOnList(ReadingError):
 
 class AlreadyTakingPart(ReadingError):
     pass
+
+
+class HonoursPublished(ReadingError):
+    pass

@@ -3,8 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
-from circulation.models import SchoolClass
-from reading.models import Activity, Prize, ReadingList, Stage
+from circulation.models import SchoolClass, Term
+from reading.models import Activity, Honour, HonourRound, Prize, ReadingList, Stage
 
 GRADES_IN_STAGE = {Stage.PRIMARY: 6, Stage.JUNIOR: 3, Stage.SENIOR: 3}
 
@@ -109,3 +109,30 @@ class ResultForm(forms.Form):
             except attachments.InvalidAttachment as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return upload
+
+
+class HonourRoundForm(forms.ModelForm):
+    class Meta:
+        model = HonourRound
+        fields = [
+            "term",
+            "title",
+            "stars_per_class",
+            "active_per_class",
+            "min_loans",
+            "overdue_disqualifies",
+            "classes_count",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = Term.objects.order_by("-start")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class HonourAddForm(forms.Form):
+    reader = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[(Honour.Kind.STAR, Honour.Kind.STAR.label), (Honour.Kind.ACTIVE, Honour.Kind.ACTIVE.label)]
+    )

@@ -186,3 +186,68 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "reader"], name="reading_participant_once_per_activity"),
         ]
+
+
+class HonourRound(models.Model):
+    """Term-end honours (表彰): 读书之星 and 读书积极分子 per class, 先进班级; proposed from the term's
+    loans by the school's rules, edited by the librarian, then published (and only then printed)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已公布")
+
+    term = models.ForeignKey("circulation.Term", verbose_name=_("学期"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("表彰名称"), max_length=120)
+    stars_per_class = models.PositiveSmallIntegerField(_("每班读书之星人数"), default=3)
+    active_per_class = models.PositiveSmallIntegerField(_("每班读书积极分子人数"), default=5)
+    min_loans = models.PositiveSmallIntegerField(_("最少借阅册数"), default=5)
+    overdue_disqualifies = models.BooleanField(_("有逾期者不参评"), default=True)
+    classes_count = models.PositiveSmallIntegerField(_("先进班级个数"), default=3)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("读书表彰")
+        verbose_name_plural = _("读书表彰")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Honour(models.Model):
+    class Kind(models.TextChoices):
+        STAR = "star", _("读书之星")
+        ACTIVE = "active", _("读书积极分子")
+        CLASS = "class", _("先进班级")
+
+    round = models.ForeignKey(HonourRound, verbose_name=_("读书表彰"), on_delete=models.CASCADE, related_name="honours")
+    kind = models.CharField(_("荣誉"), max_length=10, choices=Kind.choices)
+    school_class = models.ForeignKey(
+        "circulation.SchoolClass", verbose_name=_("班级"), on_delete=models.PROTECT, related_name="+"
+    )
+    reader = models.ForeignKey(
+        "circulation.Reader", verbose_name=_("读者"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    loans = models.PositiveIntegerField(_("借阅册数"), default=0)
+
+    class Meta:
+        verbose_name = _("荣誉")
+        verbose_name_plural = _("荣誉")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="class", reader__isnull=True) | (~Q(kind="class") & Q(reader__isnull=False)),
+                name="reading_honour_pupil_or_class",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "reader"], condition=Q(reader__isnull=False), name="reading_honour_one_per_pupil"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "school_class"], condition=Q(kind="class"), name="reading_honour_one_per_class"
+            ),
+        ]

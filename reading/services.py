@@ -11,9 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Record
-from circulation.models import Loan, Term
-from reading.exceptions import AlreadyOnList, AlreadyTakingPart
-from reading.models import Activity, Participant, PopularBook, RankingState, ReadingList, ReadingListItem
+from circulation.models import Loan, Reader, Term
+from reading.exceptions import AlreadyOnList, AlreadyTakingPart, HonoursPublished, ReadingError
+from reading.models import (
+    Activity,
+    Honour,
+    HonourRound,
+    Participant,
+    PopularBook,
+    RankingState,
+    ReadingList,
+    ReadingListItem,
+)
 
 RANKING_SIZE = 12
 
@@ -243,3 +252,123 @@ def participant_remove(*, participant: Participant, by=None) -> None:
         participant.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- 表彰: 读书之星, 读书积极分子, 先进班级 ------------------------------------------------------------
+
+
+def _term_bounds(term) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(term.start, datetime.min.time(), tzinfo=tz),
+        datetime.combine(term.end + timedelta(days=1), datetime.min.time(), tzinfo=tz),
+    )
+
+
+def _locked_draft(honour_round: HonourRound) -> HonourRound:
+    honour_round = HonourRound.objects.select_for_update().get(pk=honour_round.pk)
+    if honour_round.status != HonourRound.Status.DRAFT:
+        raise HonoursPublished(_("表彰已公布，不能再修改。"))
+    return honour_round
+
+
+def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None = None) -> int:
+    """Propose the term's honours by the round's rules, replacing the earlier proposal.
+
+    读书之星 then 读书积极分子: the pupils of each class who borrowed most in the term (counted in the
+    class they were in at checkout), with at least `min_loans`; a pupil with a loan of the term
+    returned late, or still out past its due date, is left out when `overdue_disqualifies`.
+    先进班级: the classes with the most loans per pupil now in the class."""
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        honour_round = _locked_draft(honour_round)
+        start, end = _term_bounds(honour_round.term)
+        loans = Loan.objects.filter(
+            checked_out_at__gte=start,
+            checked_out_at__lt=end,
+            reader__isnull=False,
+            reader_kind="student",
+            school_class__isnull=False,
+        )
+        late: set[int] = set()
+        if honour_round.overdue_disqualifies:
+            late = set(
+                loans.filter(
+                    Q(returned_at__isnull=False, returned_at__date__gt=F("due_date"))
+                    | Q(returned_at__isnull=True, due_date__lt=today)
+                ).values_list("reader_id", flat=True)
+            )
+        counts = (
+            loans.values("reader_id", "school_class_id")
+            .annotate(n=Count("pk"))
+            .order_by("school_class_id", "-n", "reader_id")
+        )
+        honours: list[Honour] = []
+        taken: dict[int, int] = {}
+        seen_readers: set[int] = set()
+        for row in counts:
+            if row["reader_id"] in late or row["reader_id"] in seen_readers or row["n"] < honour_round.min_loans:
+                continue
+            place = taken.get(row["school_class_id"], 0)
+            if place < honour_round.stars_per_class:
+                kind = Honour.Kind.STAR
+            elif place < honour_round.stars_per_class + honour_round.active_per_class:
+                kind = Honour.Kind.ACTIVE
+            else:
+                continue
+            taken[row["school_class_id"]] = place + 1
+            seen_readers.add(row["reader_id"])
+            honours.append(
+                Honour(
+                    round=honour_round,
+                    kind=kind,
+                    reader_id=row["reader_id"],
+                    school_class_id=row["school_class_id"],
+                    loans=row["n"],
+                )
+            )
+        per_class = dict(loans.values("school_class_id").annotate(n=Count("pk")).values_list("school_class_id", "n"))
+        pupils = dict(
+            Reader.objects.filter(school_class_id__in=per_class, kind="student", is_active=True)
+            .values("school_class_id")
+            .annotate(n=Count("pk"))
+            .values_list("school_class_id", "n")
+        )
+        ranked = sorted((pk for pk in per_class if pupils.get(pk)), key=lambda pk: (-per_class[pk] / pupils[pk], pk))[
+            : honour_round.classes_count
+        ]
+        honours += [
+            Honour(round=honour_round, kind=Honour.Kind.CLASS, school_class_id=pk, loans=per_class[pk]) for pk in ranked
+        ]
+        honour_round.honours.all().delete()
+        Honour.objects.bulk_create(honours)
+    return len(honours)
+
+
+def honour_add(*, honour_round: HonourRound, reader: Reader, kind: str, by=None) -> Honour:
+    with transaction.atomic():
+        honour_round = _locked_draft(honour_round)
+        if reader.school_class_id is None:
+            raise ReadingError(_("%(name)s 没有班级。") % {"name": reader.name})
+        if honour_round.honours.filter(reader=reader).exists():
+            raise ReadingError(_("%(name)s 已在表彰名单中。") % {"name": reader.name})
+        start, end = _term_bounds(honour_round.term)
+        loans = Loan.objects.filter(reader=reader, checked_out_at__gte=start, checked_out_at__lt=end).count()
+        return Honour.objects.create(
+            round=honour_round, kind=kind, reader=reader, school_class_id=reader.school_class_id, loans=loans
+        )
+
+
+def honour_remove(*, honour: Honour, by=None) -> None:
+    with transaction.atomic():
+        _locked_draft(honour.round)
+        honour.delete()
+
+
+def honours_publish(*, honour_round: HonourRound, by=None, now: datetime | None = None) -> HonourRound:
+    with transaction.atomic():
+        honour_round = _locked_draft(honour_round)
+        honour_round.status = HonourRound.Status.PUBLISHED
+        honour_round.published_on = timezone.localdate(now or timezone.now())
+        honour_round.save(update_fields=["status", "published_on"])
+    return honour_round

@@ -28,4 +28,13 @@ urlpatterns = [
     path("participants/<int:pk>/result/", views.participant_result, name="participant_result"),
     path("participants/<int:pk>/remove/", views.participant_remove, name="participant_remove"),
     path("participants/<int:pk>/file/", views.participant_file, name="participant_file"),
+    # 表彰 (library.manage_readers; certificates and the announcement only once published)
+    path("honours/", views.honours, name="honours"),
+    path("honours/<int:pk>/", views.honour_round, name="honour_round"),
+    path("honours/<int:pk>/propose/", views.honours_repropose, name="honours_repropose"),
+    path("honours/<int:pk>/add/", views.honour_add, name="honour_add"),
+    path("honours/<int:pk>/publish/", views.honours_publish, name="honours_publish"),
+    path("honours/<int:pk>/certificates/", views.honour_certificates, name="honour_certificates"),
+    path("honours/<int:pk>/announcement/", views.honour_announcement, name="honour_announcement"),
+    path("honour-entries/<int:pk>/remove/", views.honour_remove, name="honour_remove"),
 ]

@@ -24,6 +24,8 @@ from reading import importing, selectors, services
 from reading.exceptions import ReadingError
 from reading.forms import (
     ActivityForm,
+    HonourAddForm,
+    HonourRoundForm,
     ItemAddForm,
     ItemNoteForm,
     ListImportForm,
@@ -31,7 +33,16 @@ from reading.forms import (
     ReadingListForm,
     ResultForm,
 )
-from reading.models import Activity, Participant, RankingState, ReadingList, ReadingListItem, Stage
+from reading.models import (
+    Activity,
+    Honour,
+    HonourRound,
+    Participant,
+    RankingState,
+    ReadingList,
+    ReadingListItem,
+    Stage,
+)
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 SHELF_CACHE_SECONDS = 300
@@ -456,3 +467,157 @@ def participant_file(request, pk: int):
         raise Http404 from exc
     is_pdf = participant.attachment.name.endswith(".pdf")
     return FileResponse(handle, content_type="application/pdf" if is_pdf else "image/jpeg")
+
+
+# --- 表彰 (pupils' names: permission manage_readers; printed only once published) -----------
+
+
+@login_required
+@readers_required
+def honours(request):
+    form = HonourRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        honour_round = form.save(commit=False)
+        honour_round.created_by = request.user
+        honour_round.save()
+        n = services.honours_propose(honour_round=honour_round, by=request.user)
+        messages.success(request, _("已按规则提名 %(n)s 项荣誉，请核对后公布。") % {"n": n})
+        return redirect("reading:honour_round", pk=honour_round.pk)
+    rounds = HonourRound.objects.select_related("term").annotate(n=Count("honours"))
+    return render(request, "reading/honours.html", {"form": form, "rounds": rounds})
+
+
+def _honour_rows(honour_round: HonourRound):
+    """(class name, class honours, pupils' honours) per class, classes in school order."""
+    today = timezone.localdate()
+    by_class: dict[int, dict] = {}
+    order = {Honour.Kind.STAR: 0, Honour.Kind.ACTIVE: 1}
+    for h in honour_round.honours.select_related("reader", "school_class"):
+        entry = by_class.setdefault(
+            h.school_class_id, {"class": h.school_class, "name": h.school_class.name_on(today), "honours": []}
+        )
+        if h.kind == Honour.Kind.CLASS:
+            entry["class_honour"] = h
+        else:
+            entry["honours"].append(h)
+    for entry in by_class.values():
+        entry["honours"].sort(key=lambda h: (order.get(h.kind, 9), -h.loans, h.pk))
+    stages = {s: i for i, s in enumerate(Stage.values)}
+    return sorted(
+        by_class.values(),
+        key=lambda e: (stages.get(e["class"].stage, 9), e["class"].entry_year * -1, e["class"].number),
+    )
+
+
+@login_required
+@readers_required
+def honour_round(request, pk: int):
+    honour_round = get_object_or_404(HonourRound.objects.select_related("term"), pk=pk)
+    q = _query(request, 60)
+    found = list(circulation_selectors.find_readers(q, limit=20)) if q else []
+    today = timezone.localdate()
+    return render(
+        request,
+        "reading/honour_round.html",
+        {
+            "round": honour_round,
+            "rows": _honour_rows(honour_round),
+            "q": q,
+            "found": [(r, r.school_class.name_on(today) if r.school_class else "") for r in found],
+            "draft": honour_round.status == HonourRound.Status.DRAFT,
+        },
+    )
+
+
+@login_required
+@readers_required
+@require_POST
+def honours_repropose(request, pk: int):
+    honour_round = get_object_or_404(HonourRound, pk=pk)
+    try:
+        n = services.honours_propose(honour_round=honour_round, by=request.user)
+    except ReadingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已按规则提名 %(n)s 项荣誉，请核对后公布。") % {"n": n})
+    return redirect("reading:honour_round", pk=pk)
+
+
+@login_required
+@readers_required
+@require_POST
+def honour_add(request, pk: int):
+    honour_round = get_object_or_404(HonourRound, pk=pk)
+    form = HonourAddForm(request.POST)
+    reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
+    if reader is None:
+        messages.error(request, _("请从检索结果中选择读者。"))
+    else:
+        try:
+            services.honour_add(
+                honour_round=honour_round, reader=reader, kind=form.cleaned_data["kind"], by=request.user
+            )
+        except ReadingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已加入表彰名单：%(name)s。") % {"name": reader.name})
+    return redirect("reading:honour_round", pk=pk)
+
+
+@login_required
+@readers_required
+@require_POST
+def honour_remove(request, pk: int):
+    honour = get_object_or_404(Honour.objects.select_related("round"), pk=pk)
+    try:
+        services.honour_remove(honour=honour, by=request.user)
+    except ReadingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已从表彰名单中移除。"))
+    return redirect("reading:honour_round", pk=honour.round_id)
+
+
+@login_required
+@readers_required
+@require_POST
+def honours_publish(request, pk: int):
+    honour_round = get_object_or_404(HonourRound, pk=pk)
+    try:
+        services.honours_publish(honour_round=honour_round, by=request.user)
+    except ReadingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("表彰已公布，可以打印奖状和公告名单。"))
+    return redirect("reading:honour_round", pk=pk)
+
+
+def _published_round(pk: int) -> HonourRound:
+    honour_round = get_object_or_404(HonourRound.objects.select_related("term"), pk=pk)
+    if honour_round.status != HonourRound.Status.PUBLISHED:
+        raise Http404  # honours name pupils only once published
+    return honour_round
+
+
+@login_required
+@readers_required
+def honour_certificates(request, pk: int):
+    """奖状: one A4 landscape page per honour, every class in one print."""
+    honour_round = _published_round(pk)
+    return render(
+        request,
+        "reading/honour_certificates.html",
+        {"round": honour_round, "rows": _honour_rows(honour_round)},
+    )
+
+
+@login_required
+@readers_required
+def honour_announcement(request, pk: int):
+    """The list for the announcement board."""
+    honour_round = _published_round(pk)
+    return render(
+        request,
+        "reading/honour_announcement.html",
+        {"round": honour_round, "rows": _honour_rows(honour_round)},
+    )
