@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from circulation import selectors as circulation_selectors
 from circulation.models import Reader
 from library import uploadhandlers, xlsx
+from library.models import School
 from reading import services
 from reading.exceptions import ReadingError
 from reading.forms import (
@@ -286,7 +287,7 @@ def honour_certificates(request, pk: int):
     return render(
         request,
         "reading/honour_certificates.html",
-        {"round": honour_round, "rows": _honour_rows(honour_round)},
+        {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
     )
 
 
@@ -298,5 +299,5 @@ def honour_announcement(request, pk: int):
     return render(
         request,
         "reading/honour_announcement.html",
-        {"round": honour_round, "rows": _honour_rows(honour_round)},
+        {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
     )

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from circulation.models import SchoolClass
+from library.models import School
 from reading import services
 from reading.exceptions import HonoursPublished
 from reading.models import Honour, HonourRound
@@ -66,6 +67,7 @@ def test_certificates_print_only_once_published(client, librarian, book, honour_
     client.post(f"/reading/honours/{honour_round.pk}/publish/")
     page = client.get(f"/reading/honours/{honour_round.pk}/certificates/").content.decode()
     assert page.count('data-testid="certificate"') == 2 and "张小明" in page and "读书之星" in page
+    assert School.current().name in page
     board = client.get(f"/reading/honours/{honour_round.pk}/announcement/").content.decode()
     assert "张小明" in board
 
