@@ -42,8 +42,10 @@ class RecordForm(forms.ModelForm):
     )
     cover_clear = forms.BooleanField(label=_("删除已上传的封面"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, upload_too_large: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A file over IMPORT_MAX_BYTES never arrives (library.uploadhandlers): say so, not nothing.
+        self.upload_too_large = upload_too_large
         self.fields["isbn"].widget.attrs["autofocus"] = True
         self.fields["clc"].required = True
         if not (self.instance.pk and self.instance.cover):
@@ -73,6 +75,10 @@ class RecordForm(forms.ModelForm):
 
     def clean_cover_upload(self):
         upload = self.cleaned_data.get("cover_upload")
+        if self.upload_too_large:
+            raise forms.ValidationError(
+                _("封面图片不能超过 %(mb)s MB。") % {"mb": covers.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         if upload:
             try:
                 self.cover_bytes = covers.prepare(upload)

@@ -94,3 +94,15 @@ def test_the_record_form_refuses_a_file_that_is_not_an_image(client, librarian, 
     assert response.status_code == 200
     assert "不是可用的图片" in response.content.decode()
     assert not Record.objects.get(pk=rec.pk).cover
+
+
+def test_a_cover_too_large_to_arrive_is_reported(client, librarian, book, settings):
+    settings.IMPORT_MAX_BYTES = 2048  # the upload handler drops the file while it arrives
+    rec = book("小王子")
+    client.force_login(librarian)
+    form = client.get(f"/catalog/records/{rec.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("cover",)}
+    data["cover_upload"] = SimpleUploadedFile("c.png", png(), content_type="image/png")
+    response = client.post(f"/catalog/records/{rec.pk}/edit/", data)
+    assert response.status_code == 200 and "封面图片不能超过" in response.content.decode()
+    assert not Record.objects.get(pk=rec.pk).cover
