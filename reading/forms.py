@@ -122,6 +122,7 @@ class HonourRoundForm(forms.ModelForm):
             "min_loans",
             "overdue_disqualifies",
             "classes_count",
+            "notes_weight",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -136,3 +137,10 @@ class HonourAddForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(Honour.Kind.STAR, Honour.Kind.STAR.label), (Honour.Kind.ACTIVE, Honour.Kind.ACTIVE.label)]
     )
+
+
+class ReadingNoteForm(forms.Form):
+    reader = forms.IntegerField(widget=forms.HiddenInput)
+    book_title = forms.CharField(label=_("书名"), max_length=300)
+    written_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("笔记摘要"), max_length=2000, required=False)

@@ -203,6 +203,9 @@ class HonourRound(models.Model):
     min_loans = models.PositiveSmallIntegerField(_("最少借阅册数"), default=5)
     overdue_disqualifies = models.BooleanField(_("有逾期者不参评"), default=True)
     classes_count = models.PositiveSmallIntegerField(_("先进班级个数"), default=3)
+    notes_weight = models.PositiveSmallIntegerField(
+        _("每篇读书笔记折合册数"), default=1, help_text=_("本学期的读书笔记按此折合借阅册数参评；0 表示不计。")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(_("公布日期"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -234,6 +237,7 @@ class Honour(models.Model):
         "circulation.Reader", verbose_name=_("读者"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     loans = models.PositiveIntegerField(_("借阅册数"), default=0)
+    notes = models.PositiveIntegerField(_("读书笔记篇数"), default=0)
 
     class Meta:
         verbose_name = _("荣誉")
@@ -251,3 +255,25 @@ class Honour(models.Model):
                 fields=["round", "school_class"], condition=Q(kind="class"), name="reading_honour_one_per_class"
             ),
         ]
+
+
+class ReadingNote(models.Model):
+    """读书笔记: a pupil's note on a book, recorded by the librarian or the pupil's head teacher."""
+
+    reader = models.ForeignKey("circulation.Reader", verbose_name=_("读者"), on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(
+        Record, verbose_name=_("书目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    book_title = models.CharField(_("书名"), max_length=300)
+    written_on = models.DateField(_("日期"))
+    note = models.TextField(_("笔记摘要"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("读书笔记")
+        verbose_name_plural = _("读书笔记")
+        ordering = ["-written_on", "-pk"]
+        indexes = [models.Index(fields=["reader", "written_on"], name="reading_note_reader_day")]

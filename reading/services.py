@@ -22,6 +22,7 @@ from reading.models import (
     RankingState,
     ReadingList,
     ReadingListItem,
+    ReadingNote,
 )
 
 RANKING_SIZE = 12
@@ -275,8 +276,9 @@ def _locked_draft(honour_round: HonourRound) -> HonourRound:
 def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None = None) -> int:
     """Propose the term's honours by the round's rules, replacing the earlier proposal.
 
-    读书之星 then 读书积极分子: the pupils of each class who borrowed most in the term (counted in the
-    class they were in at checkout), with at least `min_loans`; a pupil with a loan of the term
+    读书之星 then 读书积极分子: the pupils of each class with the highest score, the books borrowed in the
+    term (counted in the class they were in at checkout) plus `notes_weight` for each reading note of
+    the term, with a score of at least `min_loans`; a pupil with a loan of the term
     returned late, or still out past its due date, is left out when `overdue_disqualifies`.
     先进班级: the classes with the most loans per pupil now in the class."""
     today = timezone.localdate(now or timezone.now())
@@ -298,33 +300,54 @@ def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None 
                     | Q(returned_at__isnull=True, due_date__lt=today)
                 ).values_list("reader_id", flat=True)
             )
-        counts = (
-            loans.values("reader_id", "school_class_id")
-            .annotate(n=Count("pk"))
-            .order_by("school_class_id", "-n", "reader_id")
-        )
+        # Each pupil's loans of the term, in the class of the (latest) checkout, and reading notes.
+        pupils_seen: dict[int, dict] = {}
+        for row in loans.values("reader_id", "school_class_id").annotate(n=Count("pk")).order_by("reader_id", "n"):
+            entry = pupils_seen.setdefault(row["reader_id"], {"class": row["school_class_id"], "loans": 0, "notes": 0})
+            entry["loans"] += row["n"]
+            entry["class"] = row["school_class_id"]  # the class most of the loans were made in
+        if honour_round.notes_weight:
+            notes = (
+                ReadingNote.objects.filter(
+                    written_on__gte=honour_round.term.start,
+                    written_on__lte=honour_round.term.end,
+                    reader__kind="student",
+                    reader__school_class__isnull=False,
+                )
+                .values("reader_id", "reader__school_class_id")
+                .annotate(n=Count("pk"))
+            )
+            for row in notes:
+                entry = pupils_seen.setdefault(
+                    row["reader_id"], {"class": row["reader__school_class_id"], "loans": 0, "notes": 0}
+                )
+                entry["notes"] = row["n"]
+
+        def score(entry: dict) -> int:
+            return entry["loans"] + honour_round.notes_weight * entry["notes"]
+
+        ranked_pupils = sorted(pupils_seen.items(), key=lambda kv: (kv[1]["class"], -score(kv[1]), kv[0]))
         honours: list[Honour] = []
         taken: dict[int, int] = {}
-        seen_readers: set[int] = set()
-        for row in counts:
-            if row["reader_id"] in late or row["reader_id"] in seen_readers or row["n"] < honour_round.min_loans:
+        for reader_id, entry in ranked_pupils:
+            if reader_id in late or score(entry) < honour_round.min_loans:
                 continue
-            place = taken.get(row["school_class_id"], 0)
+            place = taken.get(entry["class"], 0)
             if place < honour_round.stars_per_class:
                 kind = Honour.Kind.STAR
             elif place < honour_round.stars_per_class + honour_round.active_per_class:
                 kind = Honour.Kind.ACTIVE
             else:
                 continue
-            taken[row["school_class_id"]] = place + 1
-            seen_readers.add(row["reader_id"])
+            taken[entry["class"]] = place + 1
             honours.append(
                 Honour(
                     round=honour_round,
                     kind=kind,
-                    reader_id=row["reader_id"],
-                    school_class_id=row["school_class_id"],
-                    loans=row["n"],
+                    reader_id=reader_id,
+                    school_class_id=entry["class"],
+                    loans=entry["loans"],
+                    notes=entry["notes"],
                 )
             )
         per_class = dict(loans.values("school_class_id").annotate(n=Count("pk")).values_list("school_class_id", "n"))
@@ -372,3 +395,27 @@ def honours_publish(*, honour_round: HonourRound, by=None, now: datetime | None 
         honour_round.published_on = timezone.localdate(now or timezone.now())
         honour_round.save(update_fields=["status", "published_on"])
     return honour_round
+
+
+# --- 读书笔记 -------------------------------------------------------------------------------------
+
+
+def reading_note_record(*, reader: Reader, book_title: str, written_on, note: str = "", by=None) -> ReadingNote:
+    """Record a pupil's reading note; the book is linked to the catalogue when its title is unambiguous."""
+    from reading.importing import match_record
+
+    book_title = book_title.strip()
+    with transaction.atomic():
+        return ReadingNote.objects.create(
+            reader=reader,
+            record=match_record(isbn="", title=book_title, authors=""),
+            book_title=book_title,
+            written_on=written_on,
+            note=note.strip(),
+            recorded_by=by,
+        )
+
+
+def reading_note_remove(*, note: ReadingNote, by=None) -> None:
+    with transaction.atomic():
+        note.delete()

@@ -37,4 +37,8 @@ urlpatterns = [
     path("honours/<int:pk>/certificates/", views.honour_certificates, name="honour_certificates"),
     path("honours/<int:pk>/announcement/", views.honour_announcement, name="honour_announcement"),
     path("honour-entries/<int:pk>/remove/", views.honour_remove, name="honour_remove"),
+    # 读书笔记 (the librarian; a head teacher for their own classes)
+    path("notes/", views.notes, name="notes"),
+    path("notes/add/", views.note_add, name="note_add"),
+    path("notes/<int:pk>/remove/", views.note_remove, name="note_remove"),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from reading.forms import (
     HonourAddForm,
     HonourRoundForm,
     ParticipantAddForm,
+    ReadingNoteForm,
     ResultForm,
 )
 from reading.models import (
@@ -27,6 +29,7 @@ from reading.models import (
     Honour,
     HonourRound,
     Participant,
+    ReadingNote,
     Stage,
 )
 from reading.views.public import _query
@@ -301,3 +304,66 @@ def honour_announcement(request, pk: int):
         "reading/honour_announcement.html",
         {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
     )
+
+
+# --- 读书笔记 (the librarian for every pupil; a head teacher for the pupils of their classes) ------
+
+
+def _note_readers(user):
+    """The pupils whose reading notes the user may record and see, or PermissionDenied."""
+    if user.has_perm("library.manage_readers"):
+        return Reader.objects.filter(kind="student")
+    classes = list(user.head_of_classes.filter(is_active=True))
+    if not classes:
+        raise PermissionDenied
+    return Reader.objects.filter(kind="student", school_class__in=classes)
+
+
+@login_required
+def notes(request):
+    readers = _note_readers(request.user)
+    q = _query(request, 60)
+    today = timezone.localdate()
+    found = list(circulation_selectors.search_readers(q).filter(pk__in=readers.values("pk"))[:20]) if q else []
+    recent = list(
+        ReadingNote.objects.filter(reader__in=readers).select_related("reader", "reader__school_class", "record")[:100]
+    )
+    return render(
+        request,
+        "reading/notes.html",
+        {
+            "q": q,
+            "found": [(r, r.school_class.name_on(today) if r.school_class else "") for r in found],
+            "notes": [(n, n.reader.school_class.name_on(today) if n.reader.school_class else "") for n in recent],
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def note_add(request):
+    readers = _note_readers(request.user)
+    form = ReadingNoteForm(request.POST)
+    reader = readers.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
+    if reader is None:
+        messages.error(request, _("请选择学生，并填写书名和日期。"))
+    else:
+        services.reading_note_record(
+            reader=reader,
+            book_title=form.cleaned_data["book_title"],
+            written_on=form.cleaned_data["written_on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(request, _("已登记 %(name)s 的读书笔记。") % {"name": reader.name})
+    return redirect("reading:notes")
+
+
+@login_required
+@require_POST
+def note_remove(request, pk: int):
+    note = get_object_or_404(ReadingNote, pk=pk, reader__in=_note_readers(request.user))
+    services.reading_note_remove(note=note, by=request.user)
+    messages.success(request, _("已删除这篇读书笔记。"))
+    return redirect("reading:notes")

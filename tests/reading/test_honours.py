@@ -84,6 +84,7 @@ def test_the_librarian_starts_a_round_from_the_page(client, librarian, term):
             "min_loans": 5,
             "overdue_disqualifies": "on",
             "classes_count": 3,
+            "notes_weight": 1,
         },
     )
     assert response.status_code == 302 and HonourRound.objects.get().created_by == librarian
