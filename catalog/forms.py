@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services
+from catalog import covers, services
 from catalog.exceptions import InvalidClassNumber, InvalidIsbn
 from catalog.models import (
     AcquisitionBatch,
@@ -34,11 +34,24 @@ class RecordForm(forms.ModelForm):
             "book_number": _("留空则自动取该分类号的下一个种次号。"),
         }
 
-    def __init__(self, *args, **kwargs):
+    cover_upload = forms.FileField(
+        label=_("封面图片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,image/bmp"}),
+        help_text=_("拍下或扫描封面，JPEG/PNG 等图片，不超过 5 MB；没有封面时自动生成一张。"),
+    )
+    cover_clear = forms.BooleanField(label=_("删除已上传的封面"), required=False)
+
+    def __init__(self, *args, upload_too_large: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A file over IMPORT_MAX_BYTES never arrives (library.uploadhandlers): say so, not nothing.
+        self.upload_too_large = upload_too_large
         self.fields["isbn"].widget.attrs["autofocus"] = True
         self.fields["clc"].required = True
+        if not (self.instance.pk and self.instance.cover):
+            del self.fields["cover_clear"]
         self.warnings: list[str] = []
+        self.cover_bytes: bytes | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -59,6 +72,26 @@ class RecordForm(forms.ModelForm):
 
     def clean_book_number(self):
         return self.cleaned_data.get("book_number", "").strip().replace("/", "")
+
+    def clean_cover_upload(self):
+        upload = self.cleaned_data.get("cover_upload")
+        if self.upload_too_large:
+            raise forms.ValidationError(
+                _("封面图片不能超过 %(mb)s MB。") % {"mb": covers.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        if upload:
+            try:
+                self.cover_bytes = covers.prepare(upload)
+            except covers.InvalidCover as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+    def save_cover(self, record: Record) -> None:
+        """After the record is saved: store the uploaded cover, or remove it when asked."""
+        if self.cover_bytes:
+            covers.cover_set(record=record, content=self.cover_bytes)
+        elif self.cleaned_data.get("cover_clear"):
+            covers.cover_remove(record=record)
 
 
 class NewCopiesForm(forms.Form):

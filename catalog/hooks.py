@@ -60,3 +60,31 @@ def write_off_blockers(copy_ids: Iterable[int]) -> dict[int, str]:
         for handler in _write_off_checks:
             out.update(handler(ids))
     return out
+
+
+_front_sections: list[Callable] = []
+_record_sections: list[Callable] = []
+
+
+def on_front_page(handler: Callable) -> Callable:
+    """Register handler(request) -> HTML, shown under the OPAC's search box when nothing is searched
+    (the reading app's shelves of covers)."""
+    if handler not in _front_sections:
+        _front_sections.append(handler)
+    return handler
+
+
+def front_page(request) -> list[str]:
+    return [handler(request) for handler in _front_sections]
+
+
+def on_record_page(handler: Callable) -> Callable:
+    """Register handler(request, record) -> HTML, shown on a record's public page below its copies
+    ("readers of this book also borrowed", the same series)."""
+    if handler not in _record_sections:
+        _record_sections.append(handler)
+    return handler
+
+
+def record_page(request, record) -> list[str]:
+    return [handler(request, record) for handler in _record_sections]

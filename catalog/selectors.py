@@ -73,6 +73,7 @@ RESULT_FIELDS = [
     "isbn",
     "clc_base",
     "reader_level",
+    "updated_at",  # the cover's URL carries it (catalog.templatetags.covers)
 ]
 
 

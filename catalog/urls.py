@@ -7,6 +7,7 @@ urlpatterns = [
     # Public
     path("", views.opac, name="opac"),
     path("record/<int:pk>/", views.record, name="record"),
+    path("record/<int:pk>/cover/", views.record_cover, name="record_cover"),
     path("catalog/new-books/", views.new_arrivals, name="new_arrivals"),
     path("catalog/new-books/print/", views.new_arrivals_print, name="new_arrivals_print"),
     path("catalog/new-books/export/", views.new_arrivals_export, name="new_arrivals_export"),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "stocktake",
     "selfcheck",
     "serials",
+    "reading",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "library.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
-    "circulation.middleware.DailyHoldExpiryMiddleware",
+    "library.daily.DailyChoresMiddleware",
     "selfcheck.middleware.KioskOnlyMiddleware",
 ]
 

@@ -4,7 +4,7 @@ They hold pupils' and the collection's data, so they live in a private folder un
 settings.DATA_DIR (folders 0700, files 0600; never in the shared temporary folder, never served),
 are removed as soon as the import is confirmed or cancelled, and any left behind (a preview
 nobody confirmed) are removed after a day: on every upload, and by the daily chore of the first
-signed-in request of the day (circulation.middleware).
+signed-in request of the day (library.daily).
 """
 
 import logging
@@ -85,3 +85,9 @@ def purge_stale(*, now: float | None = None, max_age: int = MAX_AGE_SECONDS) -> 
     if removed:
         logger.info("removed %s unconfirmed upload(s) older than a day", removed)
     return removed
+
+
+def purge_stale_daily() -> bool:
+    """The daily chore (library.daily): import files nobody confirmed or cancelled."""
+    purge_stale()
+    return False

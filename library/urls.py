@@ -28,6 +28,7 @@ urlpatterns = [
     path("stocktake/", include("stocktake.urls")),
     path("selfcheck/", include("selfcheck.urls")),
     path("serials/", include("serials.urls")),
+    path("reading/", include("reading.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from catalog import excel, selectors
+from catalog import excel, hooks, selectors
 from catalog.models import AcquisitionBatch, ReaderLevel, Record
 from library import xlsx
 from library.params import id_param, page_param, parse_int, text_param
@@ -71,6 +71,7 @@ def opac(request):
         context["latest_batch"] = (
             AcquisitionBatch.objects.filter(copies__isnull=False).order_by("-received_on", "-id").first()
         )
+        context["sections"] = hooks.front_page(request)  # shelves of covers (reading app)
     return render(request, "catalog/opac.html", context)
 
 
@@ -84,6 +85,7 @@ def record(request, pk: int):
             "record": rec,
             "copies": copies,
             "available": sum(1 for c in copies if c.status == "on_shelf" and c.location.is_lendable),
+            "sections": hooks.record_page(request, rec),  # also borrowed, same series (reading app)
         },
     )
 

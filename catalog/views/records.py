@@ -11,6 +11,7 @@ from catalog import selectors, services
 from catalog.exceptions import CatalogError
 from catalog.forms import CopyForm, NewCopiesForm, RecordForm
 from catalog.models import AcquisitionBatch, Copy, CopyStatus, ImportLog, Record, WithdrawalBatch
+from library import uploadhandlers
 from library.params import text_param
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
@@ -66,7 +67,9 @@ def record_new(request):
     elif request.method == "GET":
         return render(request, "catalog/record_new.html", {"step": "isbn"})
 
-    form = RecordForm(request.POST or None, initial=initial)
+    form = RecordForm(
+        request.POST or None, request.FILES or None, initial=initial, upload_too_large=uploadhandlers.too_large(request)
+    )
     copies_form = NewCopiesForm(request.POST or None, prefix="c")
     if request.method == "POST" and form.is_valid() and copies_form.is_valid():
         data = form.cleaned_data
@@ -92,6 +95,7 @@ def record_new(request):
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
+                form.save_cover(rec)
                 for warning in form.warnings:
                     messages.warning(request, warning)
                 messages.success(
@@ -139,7 +143,9 @@ def record_edit(request, pk: int):
     shown, and the cataloguer must tick the box to save anyway (e.g. a reprint under one ISBN)."""
     rec = get_object_or_404(Record, pk=pk)
     old_isbn = rec.isbn
-    form = RecordForm(request.POST or None, instance=rec)
+    form = RecordForm(
+        request.POST or None, request.FILES or None, instance=rec, upload_too_large=uploadhandlers.too_large(request)
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,6 +157,7 @@ def record_edit(request, pk: int):
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
+                form.save_cover(rec)
                 for warning in form.warnings:
                     messages.warning(request, warning)
                 messages.success(request, _("书目已保存。"))

@@ -152,7 +152,7 @@ def holds_expire_daily(now: datetime | None = None) -> int | None:
     """Expire holds once a day, whoever comes first: the number expired, or None if already done today.
 
     The day is claimed with one conditional UPDATE, so of several processes (or desks) exactly one
-    does the work. Called by circulation.middleware.DailyHoldExpiryMiddleware on the first request
+    does the work. Called by library.daily.DailyChoresMiddleware on the first request
     of the day; `manage.py expire_holds` and the button on the holds page still run it on demand.
     """
     now = _now(now)

@@ -205,7 +205,7 @@ DAILY_LIMIT = 25
 def loans_anonymise_daily(now: datetime | None = None) -> AnonymiseResult | None:
     """Anonymise once a day, whoever comes first (as services.holds_expire_daily): the result, or
     None if already done today. At most DAILY_LIMIT groups per call; with more left the day is
-    not claimed, so the next signed-in request goes on (see DailyHoldExpiryMiddleware)."""
+    not claimed, so the next signed-in request goes on (see library.daily)."""
     now = _now(now)
     today = timezone.localdate(now)
     unclaimed = Q(history_checked_on__isnull=True) | Q(history_checked_on__lt=today)
