@@ -19,6 +19,9 @@ def _session_seen_at_login(sender, request, user, **kwargs):
 
 
 class LibraryConfig(AppConfig):
+    # Two AppConfig classes live in this module (AxesConfig below), so Django needs to be told
+    # which one "library" in INSTALLED_APPS means; without it, ready() below never ran.
+    default = True
     name = "library"
     verbose_name = _("系统")
 
