@@ -25,8 +25,11 @@ $py manage.py makemigrations --check --dry-run -v 0
 if [ $# -gt 0 ]; then
   .venv/bin/pytest "$@"
 else
-  .venv/bin/pytest --ignore=tests/production
-  # The production-configuration stage: DEBUG off, collectstatic + manifest storage, check --deploy,
-  # the URL walk as every role, gunicorn and a browser (tests/production/).
-  .venv/bin/pytest tests/production
+  # Stage 1: unit, integration and browser tests, on two workers (pytest-xdist; each worker has its
+  # own test database and live server).
+  .venv/bin/pytest -n 2 --ignore=tests/production --ignore=tests/security
+  # Stage 2, one process, so each prints how many requests it sent: the hostile-input corpus
+  # (tests/security), then the production configuration (tests/production: DEBUG off, collectstatic +
+  # manifest storage, check --deploy, the URL walk as every role, gunicorn and a browser).
+  .venv/bin/pytest tests/security tests/production
 fi
