@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from library import roles
 
-ROLES = ("anonymous", "assistant", "teacher", "head_teacher", "librarian", "admin")
+ROLES = ("anonymous", "assistant", "teacher", "head_teacher", "librarian", "admin", "kiosk")
 # The demo school's accounts: "teacher" is head teacher of 三年级(2)班, "teacher2" heads no class.
 USERNAMES = {
     "assistant": "assistant",
@@ -43,6 +43,7 @@ USERNAMES = {
     "head_teacher": "teacher",
     "librarian": "librarian",
     "admin": "admin",
+    "kiosk": "kiosk",  # made by build_walk_data: the demo school has no kiosk account
 }
 GROUPS = {
     "assistant": roles.ASSISTANT,
@@ -50,6 +51,7 @@ GROUPS = {
     "head_teacher": roles.TEACHER,
     "librarian": roles.LIBRARIAN,
     "admin": roles.ADMINISTRATOR,
+    "kiosk": roles.KIOSK,
 }
 SESSION_TOKEN = "walk0001"  # a 班级借阅 session the desk roles' clients have open
 
@@ -131,6 +133,11 @@ class WalkData:
     term: object
     closed_day: object
     open_day: object
+    stocktake: object  # an open stocktake over one location
+    kiosk: object  # a SIP2 kiosk account (selfcheck.Kiosk)
+    serial: object  # a periodical title with a subscription and its predicted issues
+    subscription: object
+    issue: object  # a predicted issue, not yet checked in
     users: dict[str, User]
 
 
@@ -165,6 +172,7 @@ def build_walk_data() -> WalkData:
         "--terms=2",
         stdout=StringIO(),
     )
+    _make_kiosk_user()
     users = {role: User.objects.get(username=name) for role, name in USERNAMES.items()}
     school_class = SchoolClass.objects.filter(head_teacher=users["head_teacher"]).first()
     reader = Reader.objects.filter(school_class=school_class, kind="student", is_active=True).order_by("pk").first()
@@ -189,6 +197,7 @@ def build_walk_data() -> WalkData:
     if not OpenDay.objects.exists():
         OpenDay.objects.create(day=timezone.localdate().replace(month=1, day=1), reason="补课")
     services.holds_expire_daily()  # the first request of the day would otherwise write
+    stocktake, kiosk, subscription = _new_apps_objects(users["librarian"])
     data = WalkData(
         record=Record.objects.order_by("pk").first(),
         copy=Copy.objects.exclude(status="withdrawn")
@@ -207,6 +216,11 @@ def build_walk_data() -> WalkData:
         term=Term.objects.order_by("pk").first(),
         closed_day=ClosedDay.objects.order_by("pk").first(),
         open_day=OpenDay.objects.order_by("pk").first(),
+        stocktake=stocktake,
+        kiosk=kiosk,
+        serial=subscription.serial,
+        subscription=subscription,
+        issue=subscription.issues.order_by("number").first(),
         users=users,
     )
     missing = [name for name, value in vars(data).items() if value is None]
@@ -216,6 +230,49 @@ def build_walk_data() -> WalkData:
     for name in ("dashboard", "circulation:settings", "reports:summary"):
         send(client, "get", reverse(name))
     return data
+
+
+def _make_kiosk_user() -> None:
+    """The self-check screen's login (group 自助借还机), with the demo accounts' password."""
+    from django.contrib.auth.models import Group
+
+    from library.demo import DEMO_PASSWORD
+
+    user = User(username=USERNAMES["kiosk"], first_name="一楼自助借还机")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.KIOSK))
+
+
+def _new_apps_objects(librarian):
+    """A stocktake over one location, a kiosk account and a subscribed periodical, made through
+    the apps' own services."""
+    from decimal import Decimal
+
+    from catalog.models import Location
+    from selfcheck.forms import KioskForm
+    from selfcheck.services import kiosk_save
+    from serials.models import Serial
+    from serials.services import subscription_create
+    from stocktake.services import stocktake_open
+
+    stocktake = stocktake_open(name="走查盘点", locations=[Location.objects.order_by("pk").first()], by=librarian)
+    form = KioskForm(
+        {
+            "name": "walk-kiosk",
+            "encoding": "utf-8",
+            "pin_policy": "none",
+            "is_active": "on",
+            "new_password": "walk-kiosk-2026",
+        }
+    )
+    assert form.is_valid(), form.errors
+    kiosk = kiosk_save(form=form)
+    serial = Serial.objects.create(title="走查周报", kind="newspaper", frequency="weekly")
+    subscription = subscription_create(
+        serial=serial, year=timezone.localdate().year, unit_price=Decimal("52.00"), by=librarian
+    )
+    return stocktake, kiosk, subscription
 
 
 @pytest.fixture(scope="module")
@@ -267,6 +324,11 @@ _SEGMENT_OBJECT = {
     "compensations": "compensation",
     "policies": "policy",
     "terms": "term",
+    "stocktake": "stocktake",
+    "kiosks": "kiosk",
+    "titles": "serial",
+    "subscriptions": "subscription",
+    "issues": "issue",
 }
 
 
@@ -343,7 +405,10 @@ def send(client: Client, method: str, url: str, data=None, **extra):
 
 # --- who may use what ---------------------------------------------------------------------------
 
-PUBLIC = frozenset(ROLES)
+# A signed-in kiosk is sent back to its page from everywhere outside /selfcheck/ (selfcheck.middleware)
+# but signing out, the language switch and the health check: it is in no set below unless named.
+KIOSK = frozenset({"kiosk"})
+PUBLIC = frozenset(ROLES) - KIOSK
 SIGNED_IN = PUBLIC - {"anonymous"}
 HEAD_TEACHER = frozenset({"head_teacher"})  # of the walk's class, pupil and reader
 STAFF = frozenset({"admin"})  # the back office (is_staff)
@@ -366,6 +431,8 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "catalog:opac": PUBLIC,
     "catalog:record": PUBLIC,
     "catalog:new_arrivals": PUBLIC,
+    "catalog:new_arrivals_print": PUBLIC,
+    "catalog:new_arrivals_export": PUBLIC,
     "catalog:classes": PUBLIC,
     # cataloguing
     "catalog:manage": perm("catalogue"),
@@ -375,6 +442,9 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "catalog:copies_add": perm("catalogue"),
     "catalog:copy_edit": perm("catalogue"),
     "catalog:copy_repair": perm("catalogue"),
+    "catalog:repairs": perm("catalogue"),
+    "catalog:repair_send": perm("catalogue"),
+    "catalog:repairs_finish": perm("catalogue"),
     "catalog:batches": perm("catalogue"),
     "catalog:batch_new": perm("catalogue"),
     "catalog:batch_detail": perm("catalogue"),
@@ -459,15 +529,50 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "reports:my_record": SIGNED_IN,
     "reports:collection": perm("view_reports"),
     "reports:collection_export": perm("view_reports"),
+    # 盘点: student librarians scan and upload collector files; librarians open, close, report, write off
+    "stocktake:list": perm("use_desk"),
+    "stocktake:open": perm("catalogue"),
+    "stocktake:detail": perm("use_desk"),
+    "stocktake:scan": perm("use_desk"),
+    "stocktake:upload": perm("use_desk"),
+    "stocktake:close": perm("catalogue"),
+    "stocktake:report": perm("catalogue"),
+    "stocktake:export": perm("catalogue"),
+    "stocktake:writeoff_propose": perm("catalogue"),
+    "stocktake:writeoff_approve": perm("catalogue"),
+    "stocktake:restore": perm("catalogue"),
+    # 自助借还: the kiosk's own page; its buttons answer a GET with 405 before asking who it is
+    "selfcheck:kiosk": perm("use_selfcheck"),
+    "selfcheck:card": (PUBLIC | KIOSK, perm("use_selfcheck")),
+    "selfcheck:scan": (PUBLIC | KIOSK, perm("use_selfcheck")),
+    "selfcheck:finish": (PUBLIC | KIOSK, perm("use_selfcheck")),
+    "selfcheck:end": (PUBLIC | KIOSK, perm("use_selfcheck")),
+    # the kiosk accounts (SIP2 logins)
+    "selfcheck:kiosks": perm("manage_circulation"),
+    "selfcheck:kiosk_new": perm("manage_circulation"),
+    "selfcheck:kiosk_edit": perm("manage_circulation"),
+    # 报刊
+    "serials:home": perm("catalogue"),
+    "serials:export": perm("catalogue"),
+    "serials:serial_new": perm("catalogue"),
+    "serials:serial_detail": perm("catalogue"),
+    "serials:serial_edit": perm("catalogue"),
+    "serials:subscription_new": perm("catalogue"),
+    "serials:subscription_detail": perm("catalogue"),
+    "serials:bind": perm("catalogue"),
+    "serials:issue_checkin": perm("catalogue"),
+    "serials:checkin": perm("catalogue"),
+    "serials:claims": perm("catalogue"),
+    "serials:claims_mark": perm("catalogue"),
     # the site
     "login": PUBLIC,
-    "logout": PUBLIC,
+    "logout": PUBLIC | KIOSK,
     "home": SIGNED_IN,
     "dashboard": perm("view_reports"),
     "my_account": SIGNED_IN,
-    "healthz": PUBLIC,
+    "healthz": PUBLIC | KIOSK,
     "favicon": PUBLIC,
-    "set_language": PUBLIC,
+    "set_language": PUBLIC | KIOSK,
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
     "admin:*": STAFF,
@@ -510,11 +615,18 @@ def is_refusal(response, role: str) -> bool:
     """A visitor is sent to a login page; a signed-in role gets 403, or at the back office its login.
 
     (A 403 for a visitor is not a refusal the walk accepts: it means a login check is missing, and
-    the visitor sees "no permission" where they should be asked to log in.)"""
+    the visitor sees "no permission" where they should be asked to log in.)
+
+    A signed-in kiosk is refused by being sent back to its page (selfcheck.middleware) from any page
+    outside the ones it may see; inside /selfcheck/ the same redirect is a button's answer."""
     if response.status_code == 403:
         return role != "anonymous"
     if response.status_code == 302:
         location = response["Location"]
+        if role == "kiosk" and location == reverse("selfcheck:kiosk"):
+            from selfcheck.middleware import ALLOWED_PREFIXES
+
+            return not response.request["PATH_INFO"].startswith(ALLOWED_PREFIXES)
         return location.startswith(reverse("login")) or location.startswith(reverse("admin:login"))
     return False
 

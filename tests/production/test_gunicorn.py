@@ -128,7 +128,8 @@ def test_gunicorn_serves_every_page_to_every_role_without_a_server_error(gunicor
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parametrize("role", [r for r in urlwalk.ROLES if r != "anonymous"])
+# The kiosk's screen has no menu bar to sign out from: its own test follows.
+@pytest.mark.parametrize("role", [r for r in urlwalk.ROLES if r not in ("anonymous", "kiosk")])
 def test_every_role_logs_in_and_out_through_gunicorn(gunicorn, school, role, browser, db):
     context = browser.new_context()
     page = context.new_page()
@@ -151,6 +152,22 @@ def test_every_role_logs_in_and_out_through_gunicorn(gunicorn, school, role, bro
     expect(page.get_by_test_id("current-user")).to_have_count(0)
     page.goto(f"{gunicorn}/my/")
     assert "/accounts/login/" in page.url
+    assert not violations, "\n".join(violations)
+    context.close()
+
+
+def test_a_kiosk_logs_in_to_its_page_and_stays_there_through_gunicorn(gunicorn, school, browser, db):
+    context = browser.new_context()
+    page = context.new_page()
+    violations = []
+    _csp_watch(page, violations)
+
+    _log_in(page, gunicorn, "kiosk")
+    assert page.url == f"{gunicorn}/selfcheck/"
+    expect(page.locator("input[name=card]")).to_be_visible()
+    page.goto(f"{gunicorn}/circulation/desk/")
+
+    assert page.url == f"{gunicorn}/selfcheck/"
     assert not violations, "\n".join(violations)
     context.close()
 

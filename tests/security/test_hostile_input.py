@@ -2,8 +2,8 @@
 
 The URLs come from the resolver (tests/urlwalk.py, shared with the production walk), so a new page
 is covered without being listed. For each URL the walk signs in as a role that may use it (the
-librarian where it can, else the administrator or the head teacher; anonymous as well for public
-pages) and:
+librarian where it can, else the administrator or the head teacher, the self-check pages as the kiosk;
+anonymous as well for public pages) and:
 
 - GETs it with every query parameter the view reads (found in its module's source) or its GET forms
   name, each parameter getting every class of hostile value at least once;
@@ -71,7 +71,7 @@ FORM_STATES = {
 # Parameters every view may meet in a link (kept out of the per-view source scan's reach).
 COMMON_QUERY = ["page", "q", "next"]
 # Roles to walk as, in order of preference (see the module docstring).
-PREFERRED = ["librarian", "admin", "head_teacher", "teacher", "assistant"]
+PREFERRED = ["librarian", "admin", "head_teacher", "teacher", "assistant", "kiosk"]
 # A refused request may write to these: the desk's log records refused checkouts by design.
 REFUSAL_LOG = {"circulation_circulationevent"}
 # A page saying "refused" (besides a 4xx or an error message): a form shown with its errors, the
