@@ -415,9 +415,9 @@ def test_marc21_export_with_nothing_or_nothing_matching_says_so(page, login, lib
     page.fill("#clc", "K8")
     page.get_by_role("button", name="导出 MARC21").click()
     expect(page.locator(".alert-danger")).to_contain_text("没有符合条件的书目。")
-    page.fill("#ids", "99999999999999999999")  # beyond any id
+    page.fill("#ids", "99999999999999999999")  # beyond any id (past 64 bits): not an id at all
     page.get_by_role("button", name="导出 MARC21").click()
-    expect(page.locator(".alert-danger")).to_contain_text("没有符合条件的书目。")
+    expect(page.locator(".alert-danger")).to_contain_text("请选择要导出的书目")
     expect(page.get_by_role("heading", level=1)).to_have_text("导出馆藏")
 
 

@@ -69,7 +69,7 @@ def test_the_apps_register_their_chores():
 
 
 def test_the_library_app_runs_its_own_config():
-    """"library" in INSTALLED_APPS is LibraryConfig (roles after migrate, checks, daily chores),
+    """ "library" in INSTALLED_APPS is LibraryConfig (roles after migrate, checks, daily chores),
     although library/apps.py also holds the AxesConfig."""
     from django.apps import apps
 

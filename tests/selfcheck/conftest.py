@@ -28,6 +28,9 @@ def term(db):
 @pytest.fixture
 def sip_server(transactional_db):
     server = SipServer(("127.0.0.1", 0), institution="SX", max_message=16 * 1024, idle_timeout=20)
+    # Tracked handler threads, so server_close() waits for each to close its database connection:
+    # a connection left open keeps the test database from being dropped at the end of the run.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
