@@ -133,3 +133,19 @@ def login(live_server):
         return page
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and at the end no connection left on it: a thread of a test (a live
+    server, a SIP2 handler, a concurrency test) may still hold one, and PostgreSQL refuses to drop
+    a database that is in use ("being accessed by other users")."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

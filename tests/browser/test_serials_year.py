@@ -26,8 +26,8 @@ def test_periodical_year_from_subscription_to_a_bound_volume_on_loan(
     login(page, "librarian1")
 
     # A new title, its ISSN checked.
-    page.locator("nav.navbar").get_by_role("button", name="报刊").click()
-    page.get_by_role("link", name="新增报刊", exact=True).click()
+    page.locator("nav.navbar").get_by_role("button", name="编目").click()  # 报刊 is in the 编目 menu
+    page.locator("nav.navbar").get_by_role("link", name="新增报刊", exact=True).click()
     page.get_by_label("刊名").fill("少年科学")
     page.get_by_label("ISSN").fill("0317-8472")
     page.get_by_label("邮发代号").fill("4-123")
@@ -49,8 +49,8 @@ def test_periodical_year_from_subscription_to_a_bound_volume_on_loan(
     expect(page.get_by_test_id("issue-row")).to_have_count(4)
 
     # Check-in with the scanner: nos. 1, 2 and 4 come, no. 3 never does.
-    page.locator("nav.navbar").get_by_role("button", name="报刊").click()
-    page.get_by_role("link", name="报刊登到").click()
+    page.locator("nav.navbar").get_by_role("button", name="编目").click()  # 报刊 is in the 编目 menu
+    page.locator("nav.navbar").get_by_role("link", name="报刊登到").click()
     for number in ("01", "02", "04"):
         page.get_by_label("年度").fill(str(year))
         code = page.get_by_label("扫描封面条码（977…）或输入 ISSN")
@@ -61,8 +61,8 @@ def test_periodical_year_from_subscription_to_a_bound_volume_on_loan(
     expect(page.locator("[data-testid=issue-row][data-state=missing]")).to_have_count(1)
 
     # The claim list for the post office names the missing issue.
-    page.locator("nav.navbar").get_by_role("button", name="报刊").click()
-    page.get_by_role("link", name="缺期催缺").click()
+    page.locator("nav.navbar").get_by_role("button", name="编目").click()  # 报刊 is in the 编目 menu
+    page.locator("nav.navbar").get_by_role("link", name="缺期催缺").click()
     source = page.get_by_test_id("claim-source")
     expect(source).to_have_count(1)
     expect(source.get_by_role("heading")).to_have_text("邮局")
@@ -74,8 +74,8 @@ def test_periodical_year_from_subscription_to_a_bound_volume_on_loan(
     assert Issue.objects.get(number=3).claimed_on == timezone.localdate()
 
     # The year's list: one title, 2 copies, 96 yuan, 3 of 4 issues.
-    page.locator("nav.navbar").get_by_role("button", name="报刊").click()
-    page.get_by_role("link", name="报刊订阅").click()
+    page.locator("nav.navbar").get_by_role("button", name="编目").click()  # 报刊 is in the 编目 menu
+    page.locator("nav.navbar").get_by_role("link", name="报刊订阅").click()
     page.get_by_label("年度").fill(str(year))
     page.get_by_role("button", name="切换年度").click()
     expect(page.get_by_test_id("stat-spend")).to_contain_text("96.00")

@@ -20,6 +20,7 @@ def test_a_stocktake_of_the_stacks(page, browser, login, live_server, librarian)
     make_user("librarian2", "图书管理员", first_name="王老师")
 
     login(page, "librarian1")
+    page.locator("nav.navbar").get_by_role("button", name="编目").click()  # 盘点 is in the 编目 menu
     page.locator("nav.navbar").get_by_role("link", name="盘点", exact=True).click()
     page.get_by_label("盘点名称").fill("书库期末盘点")
     page.get_by_label("书库").check()
