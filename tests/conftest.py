@@ -142,10 +142,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     a database that is in use ("being accessed by other users")."""
     yield
     with django_db_blocker.unblock():
-        from django.db import connection
+        from django.db import connection, connections
 
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+        # Django's own connections of this thread are closed too (one may have been among those
+        # ended above); the teardown that drops the database opens a fresh one.
+        for conn in connections.all(initialized_only=True):
+            try:
+                conn.close()
+            except Exception:  # a connection the server already ended
+                pass
