@@ -32,6 +32,8 @@ def test_a_pupil_borrows_returns_and_the_screen_clears_itself(page, login, live_
     page.keyboard.type("A0000001\n")
     expect(page.get_by_test_id("selfcheck-result")).to_contain_text("《草房子》借书成功")
     page.get_by_text("还书", exact=True).click()
+    # The page puts the cursor back in the scan field just after the click (as a pupil sees it).
+    expect(page.locator("#selfcheck-barcode")).to_be_focused()
     page.keyboard.type("A0000002\n")
     expect(page.get_by_test_id("selfcheck-result")).to_contain_text("《城南旧事》已归还")
     expect(page.get_by_test_id("selfcheck-loans")).not_to_contain_text("城南旧事")
