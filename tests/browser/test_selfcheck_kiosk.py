@@ -24,11 +24,14 @@ def test_a_pupil_borrows_returns_and_the_screen_clears_itself(page, login, live_
     page.clock.install()
     login(page, "kiosk1")
     expect(page.get_by_role("heading", name="请扫描借书证")).to_be_visible()
+    expect(page.locator("input[data-scan]")).to_be_focused()
     page.keyboard.type(pupil.cards.get().number + "\n")
     expect(page.get_by_test_id("selfcheck-name")).to_have_text("蒋明文")
     expect(page.get_by_test_id("selfcheck-may-borrow")).to_contain_text("还可以借 1 册")
     expect(page.get_by_test_id("selfcheck-loans")).to_contain_text("城南旧事")
 
+    # Each answer is a new page: the scanner is used once the cursor is back in the scan field.
+    expect(page.locator("#selfcheck-barcode")).to_be_focused()
     page.keyboard.type("A0000001\n")
     expect(page.get_by_test_id("selfcheck-result")).to_contain_text("《草房子》借书成功")
     page.get_by_text("还书", exact=True).click()
