@@ -28,8 +28,10 @@ else
   # Stage 1: unit, integration and browser tests, on two workers (pytest-xdist; each worker has its
   # own test database and live server).
   .venv/bin/pytest -n 2 --ignore=tests/production --ignore=tests/security
-  # Stage 2, one process, so each prints how many requests it sent: the hostile-input corpus
-  # (tests/security), then the production configuration (tests/production: DEBUG off, collectstatic +
-  # manifest storage, check --deploy, the URL walk as every role, gunicorn and a browser).
-  .venv/bin/pytest tests/security tests/production
+  # Stages 2 and 3, each one process of its own so each prints how many requests it sent (and the
+  # production stage's session fixtures never reorder into the corpus): the hostile-input corpus,
+  # then the production configuration (DEBUG off, collectstatic + manifest storage, check --deploy,
+  # the URL walk as every role, gunicorn and a browser).
+  .venv/bin/pytest tests/security
+  .venv/bin/pytest tests/production
 fi
