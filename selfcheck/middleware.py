@@ -2,8 +2,10 @@
 
 from django.shortcuts import redirect
 
-# Where a kiosk may go besides its page: signing out, static files, the language switch.
-ALLOWED_PREFIXES = ("/selfcheck/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+# Where a kiosk may go besides its page: signing out, static files, the language switch, the icon.
+# /favicon.ico must not be sent to the kiosk page: the browser's icon fetch would follow the
+# redirect and take the one-time scan result out of the session before the page shows it.
+ALLOWED_PREFIXES = ("/selfcheck/", "/accounts/logout/", "/static/", "/i18n/", "/healthz", "/favicon.ico")
 
 
 class KioskOnlyMiddleware:

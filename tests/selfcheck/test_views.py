@@ -61,6 +61,17 @@ def test_a_kiosk_sees_nothing_but_its_page(at_kiosk, path):
     assert response.status_code == 302 and response["Location"] == reverse("selfcheck:kiosk")
 
 
+def test_the_browsers_icon_fetch_does_not_eat_the_scan_result(at_kiosk, pupil):
+    """Chromium fetches /favicon.ico beside each page; sent on to the kiosk page, that fetch took the
+    one-time result out of the session before the pupil's own page could show it."""
+    make_copy(make_record("草房子"), "K0000001")
+    at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
+    at_kiosk.post(reverse("selfcheck:scan"), {"barcode": "K0000001", "mode": "borrow"})
+    icon = at_kiosk.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("favicon.svg")
+    assert "借书成功" in at_kiosk.get(reverse("selfcheck:kiosk")).content.decode()
+
+
 def test_a_pupil_borrows_and_returns_and_gets_a_receipt(at_kiosk, pupil, kiosk_user):
     make_copy(make_record("草房子"), "K0000001")
     at_kiosk.post(reverse("selfcheck:card"), {"card": card_of(pupil)})
