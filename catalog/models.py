@@ -326,6 +326,7 @@ class ImportLog(models.Model):
     records_created = models.PositiveIntegerField(_("新增书目"), default=0)
     records_matched = models.PositiveIntegerField(_("已有书目"), default=0)
     copies_created = models.PositiveIntegerField(_("新增复本"), default=0)
+    records_pooled = models.PositiveIntegerField(_("放入书目数据源"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
