@@ -210,7 +210,7 @@ def check_rows(
         row = Row(number=number, data=dict(data), original=data)
         d = row.data
         if marc_fields:
-            row.problems = _MarcProblems(number, marc_fields)
+            row.problems = _MarcProblems(number, MARC_FIELDS.get(data.get("_kind"), marc_fields))
         for key, value in list(d.items()):
             if key in TEXT_FIELDS and value is not None and not isinstance(value, str):
                 value = str(value)  # Excel gives numbers for cells like 页数 or a numeric title
@@ -303,9 +303,9 @@ def check_rows(
         checked.rows.append(row)
     _match_existing(checked.rows, merge_in_file=not marc_fields)
     for row in checked.rows:
-        if row.needs_class and (not row.ok or row.existing is not None):
+        if row.needs_class and row.existing is not None:
             row.needs_class = False
-        row.to_pool = row.needs_class and not row.data.get("clc")
+        row.to_pool = row.ok and row.needs_class and not row.data.get("clc")
         if row.to_pool:
             row.warnings.append(_("没有中图法分类号：未填写分类号时放入书目数据源等待分类，不建复本"))
         row.problems = list(row.problems)

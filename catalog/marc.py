@@ -346,6 +346,7 @@ def row_of(parsed: Parsed, flavour: str = "auto") -> tuple[str, dict]:
     else:
         return "", {"title": "", "_error": _("第 %(n)s 条记录既没有 200 也没有 245 字段（不是书目记录）") % {"n": n}}
     row["_marc"] = parsed.raw
+    row["_kind"] = kind
     return kind, row
 
 
