@@ -136,6 +136,7 @@ def marc21_row(r) -> dict:
 ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030 / GBK", "marc8": "MARC-8"}
 # Non-sorting markers: ISO 5426/MARC-8 bytes 0x88/0x89 and their Unicode forms NSB/NSE (U+0098/U+009C).
 _NONSORT = re.compile("[\x88\x89\x98\x9c]")
+_NONSORT_TABLE = dict.fromkeys(map(ord, "\x88\x89\x98\x9c"))
 _JUNK = b" \t\r\n\x1a\x00"  # what tools leave between or after records (newlines, DOS end-of-file)
 
 
@@ -216,9 +217,12 @@ def decode_text(data: bytes, encoding: str) -> str:
     elif encoding == "gb18030":
         text = _strip_gb_markers(data).decode("gb18030", "replace")
     else:
-        text = data.decode("utf-8", "surrogateescape").replace("\udc88", "").replace("\udc89", "")
-        text = re.sub("[\udc80-\udcff]", "\ufffd", text)
-    return _NONSORT.sub("", text)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "surrogateescape").replace("\udc88", "").replace("\udc89", "")
+            text = re.sub("[\udc80-\udcff]", "\ufffd", text)
+    return text.translate(_NONSORT_TABLE)
 
 
 class RecordError(Exception):
@@ -245,8 +249,10 @@ def decode_record(chunk: bytes, encoding: str) -> MarcRecord:
     if len(chunk) < 26:
         raise RecordError(_("记录太短，不是完整的 MARC 记录"))
     leader = chunk[:24]
-    _digits(leader[:5], _("记录头的记录长度"))
-    base = _digits(leader[12:17], _("记录头的数据起始位置"))
+    if not (leader[:5].isdigit() and leader[12:17].isdigit()):  # messages built only when needed
+        _digits(leader[:5], _("记录头的记录长度"))
+        _digits(leader[12:17], _("记录头的数据起始位置"))
+    base = int(leader[12:17])
     if base < 25 or base > len(chunk):
         raise RecordError(_("记录头的数据起始位置 %(b)s 超出了记录") % {"b": base})
     if leader[9:10] == b"a" and encoding == "marc8":
@@ -260,8 +266,10 @@ def decode_record(chunk: bytes, encoding: str) -> MarcRecord:
         tag = entry[:3].decode("latin-1")
         if not tag.isalnum():
             raise RecordError(_("目录中第 %(i)s 个字段的标识符“%(t)s”不对") % {"i": i // 12 + 1, "t": tag})
-        length = _digits(entry[3:7], _("字段 %(t)s 的长度") % {"t": tag})
-        start = base + _digits(entry[7:12], _("字段 %(t)s 的起始位置") % {"t": tag})
+        if not (entry[3:7].isdigit() and entry[7:12].isdigit()):  # messages built only when needed
+            _digits(entry[3:7], _("字段 %(t)s 的长度") % {"t": tag})
+            _digits(entry[7:12], _("字段 %(t)s 的起始位置") % {"t": tag})
+        length, start = int(entry[3:7]), base + int(entry[7:12])
         if start >= len(chunk):
             raise RecordError(_("字段 %(t)s 的起始位置超出了记录") % {"t": tag})
         end = start + length - 1
