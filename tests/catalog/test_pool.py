@@ -69,3 +69,16 @@ def test_deleting_a_file_removes_its_records_only(db):
     second = pool.pool_import(content=read("marc21-shared-isbn.mrc"), name="b")
     assert pool.pool_file_delete(source_file=first) == 2
     assert list(SourceRecord.objects.values_list("file_id", flat=True).order_by().distinct()) == [second.pk]
+
+
+def test_the_pool_import_command(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "dump.xml"
+    path.write_bytes(read("marc21.xml"))
+    out = StringIO()
+    call_command("pool_import", str(path), "--origin", "联合目录", stdout=out)
+    assert "2 records put into the pool as “dump.xml”" in out.getvalue()
+    assert SourceFile.objects.get().origin == "联合目录"
