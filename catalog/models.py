@@ -326,6 +326,7 @@ class ImportLog(models.Model):
     records_created = models.PositiveIntegerField(_("新增书目"), default=0)
     records_matched = models.PositiveIntegerField(_("已有书目"), default=0)
     copies_created = models.PositiveIntegerField(_("新增复本"), default=0)
+    records_pooled = models.PositiveIntegerField(_("放入书目数据源"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -340,3 +341,58 @@ class ImportLog(models.Model):
         verbose_name = _("导入记录")
         verbose_name_plural = _("导入记录")
         ordering = ["-created_at"]
+
+
+class SourceFile(models.Model):
+    """One file of bibliographic records put into the source pool (书目数据源): a supplier's MARC
+    file, a union-catalogue dump. Its records wait there to be copied into the catalogue."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    origin = models.CharField(_("来源说明"), max_length=200, blank=True)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    flavour = models.CharField(_("MARC 格式"), max_length=10, blank=True)
+    encoding = models.CharField(_("字符编码"), max_length=20, blank=True)
+    record_count = models.PositiveIntegerField(_("记录数"), default=0)
+    skipped_count = models.PositiveIntegerField(_("无法读取的记录"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数据源文件")
+        verbose_name_plural = _("数据源文件")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["sha256"], name="catalog_sourcefile_unique_sha256")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceRecord(models.Model):
+    """One bibliographic record of the pool, as read from its file (no holdings)."""
+
+    file = models.ForeignKey(SourceFile, verbose_name=_("数据源文件"), on_delete=models.CASCADE, related_name="records")
+    number = models.PositiveIntegerField(_("文件中的序号"))
+    isbn13 = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True)
+    title = models.CharField(_("题名"), max_length=300, blank=True)
+    authors = models.CharField(_("著者"), max_length=300, blank=True)
+    publisher = models.CharField(_("出版者"), max_length=200, blank=True)
+    pub_year = models.PositiveSmallIntegerField(_("出版年"), null=True, blank=True)
+    clc = models.CharField(_("中图法分类号"), max_length=40, blank=True)
+    price = models.DecimalField(_("定价"), max_digits=9, decimal_places=2, null=True, blank=True)
+    fields = models.JSONField(_("书目数据"), default=dict)
+    marc = models.BinaryField(_("MARC 记录"), default=b"")
+
+    class Meta:
+        verbose_name = _("数据源记录")
+        verbose_name_plural = _("数据源记录")
+        ordering = ["file_id", "number"]
+
+    def __str__(self) -> str:
+        return self.title

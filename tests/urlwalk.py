@@ -144,6 +144,8 @@ class WalkData:
     serial: object  # a periodical title with a subscription and its predicted issues
     subscription: object
     issue: object  # a predicted issue, not yet checked in
+    pool_file: object  # a file in the source pool (书目数据源) and one of its records
+    pool_record: object
     users: dict[str, User]
 
 
@@ -204,6 +206,7 @@ def build_walk_data() -> WalkData:
         OpenDay.objects.create(day=timezone.localdate().replace(month=1, day=1), reason="补课")
     services.holds_expire_daily()  # the first request of the day would otherwise write
     stocktake, kiosk, subscription = _new_apps_objects(users["librarian"])
+    pool_file = _pool_file(users["librarian"])
     data = WalkData(
         record=Record.objects.order_by("pk").first(),
         copy=Copy.objects.exclude(status="withdrawn")
@@ -227,6 +230,8 @@ def build_walk_data() -> WalkData:
         serial=subscription.serial,
         subscription=subscription,
         issue=subscription.issues.order_by("number").first(),
+        pool_file=pool_file,
+        pool_record=pool_file.records.order_by("number").first(),
         users=users,
     )
     missing = [name for name, value in vars(data).items() if value is None]
@@ -236,6 +241,16 @@ def build_walk_data() -> WalkData:
     for name in ("dashboard", "circulation:settings", "reports:summary"):
         send(client, "get", reverse(name))
     return data
+
+
+def _pool_file(librarian):
+    """A source-pool file holding the MARC21 export of a few demo records."""
+    from catalog import marc
+    from catalog.models import Record
+    from catalog.sources import pool
+
+    content = marc.export_bytes((rec, []) for rec in Record.objects.order_by("pk")[:5])
+    return pool.pool_import(content=content, name="书商配送 MARC", origin="走查数据", by=librarian)
 
 
 def _make_kiosk_user() -> None:
@@ -366,6 +381,10 @@ def _param_value(route: Route, param: str, data: WalkData):
     if param == "pk":
         if route.name == "circulation:day_delete":
             return data.closed_day.pk
+        if route.name == "catalog:pool_record":
+            return data.pool_record.pk
+        if route.name.startswith("catalog:pool_file"):
+            return data.pool_file.pk
         segments = [s for s in route.pattern.split("/") if s and not s.startswith("<")]
         before = route.pattern.split("<", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         attr = _SEGMENT_OBJECT.get(before) or next((_SEGMENT_OBJECT[s] for s in segments if s in _SEGMENT_OBJECT), None)
@@ -463,6 +482,11 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "catalog:exports": perm("catalogue"),
     "catalog:export_excel": perm("catalogue"),
     "catalog:export_marc": perm("catalogue"),
+    "catalog:pool": perm("catalogue"),
+    "catalog:pool_upload": perm("catalogue"),
+    "catalog:pool_file": perm("catalogue"),
+    "catalog:pool_file_delete": perm("catalogue"),
+    "catalog:pool_record": perm("catalogue"),
     # the desk
     "circulation:desk": perm("use_desk"),
     "circulation:desk_scan": perm("use_desk"),
