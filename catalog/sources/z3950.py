@@ -159,7 +159,9 @@ def _spec(target, timeout) -> _TargetSpec:
 
 
 def _pqf_term(text: str) -> str:
-    text = " ".join(str(text).split())
+    # No NUL (C strings) and no lone surrogates (not UTF-8) reach YAZ.
+    text = "".join(ch for ch in str(text) if ch != "\x00" and not "\ud800" <= ch <= "\udfff")
+    text = " ".join(text.split())
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -169,9 +171,9 @@ def build_query(*, isbn: str = "", title: str = "", author: str = "") -> str:
     isbn = "".join(ch for ch in str(isbn) if ch.isdigit() or ch in "Xx").upper()
     if isbn:
         parts.append(f"@attr 1=7 {_pqf_term(isbn)}")
-    if str(title).strip():
+    if _pqf_term(title) != '""':
         parts.append(f"@attr 1=4 {_pqf_term(title)}")
-    if str(author).strip():
+    if _pqf_term(author) != '""':
         parts.append(f"@attr 1=1003 {_pqf_term(author)}")
     if not parts:
         return ""
@@ -363,11 +365,11 @@ def search_targets(
     ]
     for t in threads:
         t.start()
-    # YAZ's timeout holds per network wait (connect, init, search, present); a target is given
-    # enough for a few of them, then left behind (its daemon thread ends on YAZ's own timeout).
+    # YAZ's timeout holds per network wait (connect, init, search, present); a target that answers
+    # each of them slowly is left behind after twice its timeout (its daemon thread ends on YAZ's own).
     started = time.monotonic()
     for spec, thread in zip(specs, threads, strict=True):
-        thread.join(max(0.0, started + spec.timeout * 4 + 1 - time.monotonic()))
+        thread.join(max(0.0, started + spec.timeout * 2 + 1 - time.monotonic()))
 
     for spec, thread, outcome in zip(specs, threads, outcomes, strict=True):
         if thread.is_alive():
