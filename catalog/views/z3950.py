@@ -41,9 +41,9 @@ def z3950_target_edit(request, pk=None):
     return render(request, "catalog/z3950_target_form.html", {"form": form, "title": title, "target": target})
 
 
-@require_POST
 @login_required
 @catalogue_required
+@require_POST
 def z3950_target_delete(request, pk: int):
     target = get_object_or_404(Z3950Target, pk=pk)
     services.z3950_target_delete(target=target)
@@ -51,9 +51,9 @@ def z3950_target_delete(request, pk: int):
     return redirect("catalog:z3950_targets")
 
 
-@require_POST
 @login_required
 @catalogue_required
+@require_POST
 def z3950_target_test(request, pk: int):
     """测试连接: one search on this target with its saved settings; the answer as a message."""
     target = get_object_or_404(Z3950Target, pk=pk)

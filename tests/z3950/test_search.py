@@ -1,5 +1,8 @@
 """Z39.50 copy cataloguing against a real Z39.50 server (Zebra on 127.0.0.1), through YAZ."""
 
+import socket
+import threading
+
 import pytest
 
 from catalog.models import Z3950Target
@@ -161,3 +164,63 @@ def test_missing_yaz_library_gives_a_chinese_error_not_a_crash(monkeypatch, zebr
     result = search_targets(isbn="9787020042494", targets=[zebra_server.target("cnmarc")])
     assert result.candidates == []
     assert "未安装 YAZ 库" in result.errors[0].message
+
+
+class _HungServer:
+    """Accepts Z39.50 connections and never answers; records when each is accepted and closed."""
+
+    def __init__(self, name: str, events: list, lock: threading.Lock):
+        self.name, self.events, self.lock = name, events, lock
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        conn, _addr = self.sock.accept()
+        with self.lock:
+            self.events.append(("accepted", self.name))
+        with conn:
+            while conn.recv(4096):  # the client's Init request, then nothing until it gives up
+                pass
+        with self.lock:
+            self.events.append(("closed", self.name))
+
+    def close(self):
+        self.thread.join(10)
+        self.sock.close()
+
+
+def test_targets_are_searched_at_the_same_time_not_one_after_the_other():
+    """Both hung servers have their connection before the client gives up on either: had the
+    targets been searched in turn, the second would be connected only after the first closed."""
+    events, lock = [], threading.Lock()
+    servers = [_HungServer(name, events, lock) for name in ("甲", "乙")]
+    targets = [Z3950Target(name=s.name, host="127.0.0.1", port=s.port, database="x") for s in servers]
+    try:
+        result = search_targets(isbn="9787020042494", targets=targets, timeout=1)
+    finally:
+        for s in servers:
+            s.close()
+    assert sorted(e.target for e in result.errors) == ["乙", "甲"]
+    assert [kind for kind, _name in events] == ["accepted", "accepted", "closed", "closed"]
+
+
+def test_without_libyaz_the_search_answers_in_chinese_and_the_module_still_imports(monkeypatch):
+    """As on a server where libyaz5 is not installed: loading the library fails, nothing crashes."""
+
+    def no_library(name, *args, **kwargs):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(z3950, "_yaz", None)
+    monkeypatch.setattr(z3950, "_yaz_error", "")
+    monkeypatch.setattr(z3950.ctypes, "CDLL", no_library)
+    monkeypatch.setattr(z3950.ctypes.util, "find_library", lambda name: None)
+    assert z3950.yaz_available() is False
+    target = Z3950Target(name="t", host="127.0.0.1", port=1, database="x")
+    result = search_targets(isbn="9787020042494", targets=[target])
+    assert result.candidates == []
+    assert [e.message for e in result.errors] == [z3950.yaz_missing_message()]
+    assert result.errors[0].message.startswith("未安装 YAZ 库")

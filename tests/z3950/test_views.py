@@ -155,3 +155,16 @@ def test_roles_without_cataloguing_get_403(request, client, target, method, name
     response = getattr(client, method)(url, FORM if method == "post" else None)
     assert response.status_code == 403
     assert list(Z3950Target.objects.values_list("name", flat=True)) == ["联合目录"]
+
+
+def test_without_libyaz_the_page_says_so_and_still_works(client, librarian, target, monkeypatch):
+    from catalog.sources import z3950
+
+    monkeypatch.setattr(z3950, "_yaz", None)
+    monkeypatch.setattr(z3950, "_yaz_error", "missing")
+    client.force_login(librarian)
+    page = client.get(reverse("catalog:z3950_targets"))
+    assert page.status_code == 200
+    assert "未安装 YAZ 库" in page.content.decode()
+    response = client.post(reverse("catalog:z3950_target_test", args=[target.pk]))
+    assert _messages(response)[0].startswith("测试连接“联合目录”失败：未安装 YAZ 库")
