@@ -396,3 +396,45 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Z3950Target(models.Model):
+    """A Z39.50 server the cataloguers copy records from (国家图书馆, CALIS, a district's union catalogue)."""
+
+    class Syntax(models.TextChoices):
+        CNMARC = "cnmarc", _("CNMARC")
+        UNIMARC = "unimarc", _("UNIMARC")
+        MARC21 = "marc21", _("MARC21")
+
+    class Encoding(models.TextChoices):
+        UTF8 = "utf-8", _("UTF-8")
+        GB18030 = "gb18030", _("GB18030 / GBK")
+        MARC8 = "marc-8", _("MARC-8")
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    host = models.CharField(_("主机"), max_length=200, help_text=_("服务器的域名或 IP 地址"))
+    port = models.PositiveIntegerField(_("端口"), default=210)
+    database = models.CharField(_("数据库名"), max_length=100)
+    syntax = models.CharField(_("记录格式"), max_length=10, choices=Syntax.choices, default=Syntax.CNMARC)
+    encoding = models.CharField(_("字符编码"), max_length=10, choices=Encoding.choices, default=Encoding.UTF8)
+    timeout = models.PositiveSmallIntegerField(_("超时（秒）"), default=10)
+    enabled = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    user = models.CharField(_("用户名"), max_length=100, blank=True)
+    password = models.CharField(_("密码"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Z39.50 服务器")
+        verbose_name_plural = _("Z39.50 服务器")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(port__gte=1, port__lte=65535), name="catalog_z3950target_port_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(timeout__gte=1, timeout__lte=120), name="catalog_z3950target_timeout_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -40,4 +40,10 @@ urlpatterns = [
     path("catalog/export/", views.exports, name="exports"),
     path("catalog/export/excel/", views.export_excel, name="export_excel"),
     path("catalog/export/marc/", views.export_marc, name="export_marc"),
+    # Z39.50 服务器 (copy cataloguing's targets)
+    path("catalog/z3950/", views.z3950_targets, name="z3950_targets"),
+    path("catalog/z3950/new/", views.z3950_target_edit, name="z3950_target_new"),
+    path("catalog/z3950/<int:pk>/", views.z3950_target_edit, name="z3950_target_edit"),
+    path("catalog/z3950/<int:pk>/delete/", views.z3950_target_delete, name="z3950_target_delete"),
+    path("catalog/z3950/<int:pk>/test/", views.z3950_target_test, name="z3950_target_test"),
 ]

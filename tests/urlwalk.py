@@ -146,6 +146,7 @@ class WalkData:
     issue: object  # a predicted issue, not yet checked in
     pool_file: object  # a file in the source pool (书目数据源) and one of its records
     pool_record: object
+    z3950_target: object  # a Z39.50 server at a closed loopback port: 测试连接 is refused at once
     users: dict[str, User]
 
 
@@ -232,6 +233,7 @@ def build_walk_data() -> WalkData:
         issue=subscription.issues.order_by("number").first(),
         pool_file=pool_file,
         pool_record=pool_file.records.order_by("number").first(),
+        z3950_target=_z3950_target(),
         users=users,
     )
     missing = [name for name, value in vars(data).items() if value is None]
@@ -263,6 +265,13 @@ def _make_kiosk_user() -> None:
     user.set_password(DEMO_PASSWORD)
     user.save()
     user.groups.add(Group.objects.get(name=roles.KIOSK))
+
+
+def _z3950_target():
+    """Port 1 of 127.0.0.1 (tcpmux, which nobody runs): the walk's 测试连接 never waits or leaves the machine."""
+    from catalog.models import Z3950Target
+
+    return Z3950Target.objects.create(name="走查服务器", host="127.0.0.1", port=1, database="walk", timeout=1)
 
 
 def _new_apps_objects(librarian):
@@ -350,6 +359,7 @@ _SEGMENT_OBJECT = {
     "titles": "serial",
     "subscriptions": "subscription",
     "issues": "issue",
+    "z3950": "z3950_target",
 }
 
 
@@ -487,6 +497,11 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "catalog:pool_file": perm("catalogue"),
     "catalog:pool_file_delete": perm("catalogue"),
     "catalog:pool_record": perm("catalogue"),
+    "catalog:z3950_targets": perm("catalogue"),
+    "catalog:z3950_target_new": perm("catalogue"),
+    "catalog:z3950_target_edit": perm("catalogue"),
+    "catalog:z3950_target_delete": perm("catalogue"),
+    "catalog:z3950_target_test": perm("catalogue"),
     # the desk
     "circulation:desk": perm("use_desk"),
     "circulation:desk_scan": perm("use_desk"),

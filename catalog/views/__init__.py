@@ -28,3 +28,9 @@ from catalog.views.transfer import (  # noqa: F401
     import_marc,
     import_template,
 )
+from catalog.views.z3950 import (  # noqa: F401
+    z3950_target_delete,
+    z3950_target_edit,
+    z3950_target_test,
+    z3950_targets,
+)
