@@ -617,7 +617,7 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "my_account": SIGNED_IN,
     "catalog:record_cover": PUBLIC,  # a book's cover image (uploaded or generated), like the record page
     "healthz": PUBLIC | KIOSK,
-    "favicon": PUBLIC,
+    "favicon": PUBLIC | KIOSK,  # the kiosk's browser fetches it too (it must not reach the kiosk page)
     "set_language": PUBLIC | KIOSK,
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
