@@ -152,6 +152,38 @@ def _issue_copies_make(issue: Issue, *, by, now: datetime) -> list[Copy]:
     return copies
 
 
+def cover_scanned_at_desk(code: str) -> str | None:
+    """What the desk says when a periodical's cover barcode (977…) is scanned instead of a copy:
+    a 仅阅览 title is read in the library; a lendable issue is lent by its own barcode."""
+    digits = re.sub(r"\D", "", code or "")
+    if not (digits.startswith("977") and len(digits) in (13, 15)):
+        return None
+    try:
+        issn, number = barcode_parse(digits)
+    except InvalidIssn:
+        return None
+    serial = Serial.objects.filter(issn=issn).first()
+    if serial is None:
+        return None
+    issue = None
+    if number:
+        issue = (
+            Issue.objects.filter(subscription__serial=serial, number=number, received_on__isnull=False)
+            .select_related("subscription")
+            .order_by("-subscription__year")
+            .first()
+        )
+    name = f"《{serial.title}》{issue or ''}"
+    if serial.lending != Serial.Lending.LENDABLE:
+        return _("%(name)s 仅限馆内阅览") % {"name": name}
+    codes = []
+    if issue is not None:
+        codes = [c.barcode for c in Copy.objects.filter(serial_issue__issue=issue, withdrawn_on__isnull=True)]
+    if codes:
+        return _("%(name)s 请扫描贴在刊物上的现刊条码（%(codes)s）。") % {"name": name, "codes": "、".join(codes)}
+    return _("%(name)s 请扫描贴在刊物上的现刊条码。") % {"name": name}
+
+
 # --- subscriptions -------------------------------------------------------------------------
 
 
