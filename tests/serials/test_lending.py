@@ -43,9 +43,7 @@ def lent_issue(desk, magazine, reading_room, subscription, student_reader, libra
     return issue, loan
 
 
-def test_a_checked_in_issue_of_a_lendable_title_gets_a_copy_per_received_copy(
-    magazine, reading_room, subscription
-):
+def test_a_checked_in_issue_of_a_lendable_title_gets_a_copy_per_received_copy(magazine, reading_room, subscription):
     make_lendable(magazine, reading_room)
     issue = check_in(subscription)
     copies = Copy.objects.filter(serial_issue__issue=issue)
