@@ -98,3 +98,18 @@ def test_a_lendable_cover_scanned_at_the_desk_names_the_issues_barcode(
     client.force_login(assistant)
     body = scan(client, ean() + "05", student_reader).content.decode()
     assert issue.new_copies[0].barcode in body and not Loan.objects.exists()
+
+
+def test_lending_an_issue_costs_the_desk_no_more_queries_than_a_book(
+    client, librarian, student_reader, magazine, reading_room, this_year, django_assert_num_queries
+):
+    magazine.lending, magazine.location = "lendable", reading_room
+    services.serial_save(serial=magazine)
+    first, second = (services.issue_check_in(issue=this_year.issues.get(number=n)).new_copies[0] for n in (5, 6))
+    client.force_login(librarian)
+    scan(client, first.barcode, student_reader)  # warm the session and the user
+    data = {"code": second.barcode, "mode": "checkout", "reader": student_reader.pk}
+    # The same 14 as a book (tests/circulation/test_desk_views.py): the title's rule comes with the copy.
+    with django_assert_num_queries(14):
+        response = client.post(SCAN, data, HTTP_HX_REQUEST="true")
+    assert "已借出" in response.content.decode()
