@@ -190,10 +190,10 @@ def _checkout(
                 raise exc.UnknownReader()
             policy = policy_for(reader, today)
             # At the limit, a copy whose title does not count (a current periodical issue) may still go.
-            at_limit = reader.n_open >= policy.max_items and not exempt_from_limit(copy_barcode)
-            blocks = reader_blocks(reader, policy, card_required=card_required, count_limit=at_limit)
+            limit_reached = reader.n_open >= policy.max_items and not exempt_from_limit(copy_barcode)
+            blocks = reader_blocks(reader, policy, card_required=card_required, count_limit=limit_reached)
             if blocks:
-                error_class = exc.LoanLimitReached if at_limit else exc.ReaderBlocked
+                error_class = exc.LoanLimitReached if limit_reached else exc.ReaderBlocked
                 if not reader.has_valid_card and (card_required or reader.has_lost_card):
                     error_class = exc.CardProblem
                 raise error_class(_("%(name)s 不能借书：%(why)s。") % {"name": reader.name, "why": "；".join(blocks)})
