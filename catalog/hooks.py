@@ -88,3 +88,23 @@ def on_record_page(handler: Callable) -> Callable:
 
 def record_page(request, record) -> list[str]:
     return [handler(request, record) for handler in _record_sections]
+
+
+_unknown_codes: list[Callable] = []
+
+
+def on_unknown_code(handler: Callable) -> Callable:
+    """Register handler(code) -> message or None: what another app can tell the desk about a
+    scanned code that is neither a copy nor a card (a periodical's cover barcode). Called only on
+    that error path, so a handler may query."""
+    if handler not in _unknown_codes:
+        _unknown_codes.append(handler)
+    return handler
+
+
+def unknown_code(code: str) -> str | None:
+    for handler in _unknown_codes:
+        message = handler(code)
+        if message:
+            return str(message)
+    return None

@@ -194,6 +194,30 @@ class LoanPolicy(models.Model):
         return self.name
 
 
+class TitleLoanRule(models.Model):
+    """A title lent by rules of its own instead of the reader's LoanPolicy (current periodical
+    issues): whether its copies may leave the library at all, for how many days, and whether they
+    count toward the reader's limit. Kept by the app that owns the title (serials)."""
+
+    record = models.OneToOneField(Record, verbose_name=_("书目"), on_delete=models.CASCADE, related_name="loan_rule")
+    name = models.CharField(_("类型"), max_length=20, default="期刊")
+    lendable = models.BooleanField(_("可外借"), default=False)
+    loan_days = models.PositiveSmallIntegerField(
+        _("借期（天）"), default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    counts_toward_limit = models.BooleanField(_("计入可借册数"), default=True)
+
+    class Meta:
+        verbose_name = _("单种借阅规则")
+        verbose_name_plural = _("单种借阅规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(loan_days__gte=1), name="circulation_titleloanrule_loan_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.name}"
+
+
 class Term(models.Model):
     """学期, e.g. 2025—2026学年第一学期."""
 
@@ -364,6 +388,9 @@ class Loan(models.Model):
         related_name="+",
     )
     desk = models.CharField(_("流通台"), max_length=40, blank=True)
+    # False for a copy whose TitleLoanRule does not count toward the reader's limit (a current
+    # periodical issue); fixed at checkout, so a later change of the rule leaves open loans alone.
+    counts_toward_limit = models.BooleanField(_("计入可借册数"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("借阅记录")

@@ -65,7 +65,7 @@ def reader_panel(
             and loan.renewals < policy.max_renewals
             and not (loan.overdue_days and policy.overdue_blocks)
         )
-    reader.n_open = len(loans)
+    reader.n_open = sum(1 for loan in loans if loan.counts_toward_limit)
     reader.n_overdue = sum(1 for loan in loans if loan.overdue_days)
     ready = []
     if reader.has_ready_holds:
@@ -87,9 +87,11 @@ def reader_panel(
 
 def _loan_from_row(row, reader_id: int) -> Loan:
     """A loan as the panel shows it, from reader_state()'s open_loans row (display only)."""
-    pk, due, renewals, barcode, title = row
-    loan = Loan(pk=pk, reader_id=reader_id, due_date=date.fromisoformat(due), renewals=renewals)
-    loan.copy = Copy(barcode=barcode, record=Record(title=title))
+    pk, due, renewals, barcode, title, counts, volume_label = row
+    loan = Loan(
+        pk=pk, reader_id=reader_id, due_date=date.fromisoformat(due), renewals=renewals, counts_toward_limit=counts
+    )
+    loan.copy = Copy(barcode=barcode, volume_label=volume_label, record=Record(title=title))
     return loan
 
 

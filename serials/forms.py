@@ -9,6 +9,13 @@ from serials.models import Frequency, Serial, Subscription
 
 
 class SerialForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        # Reading room only unless said otherwise (a form posted without these keeps the defaults).
+        self.fields["lending"].required = False
+        self.fields["loan_days"].required = False
+
     class Meta:
         model = Serial
         fields = [
@@ -22,6 +29,10 @@ class SerialForm(forms.ModelForm):
             "issues_per_year",
             "clc",
             "is_active",
+            "lending",
+            "loan_days",
+            "counts_toward_limit",
+            "location",
         ]
 
     def clean_issn(self):
@@ -39,6 +50,12 @@ class SerialForm(forms.ModelForm):
             value = f"CN {value}"
         return value
 
+    def clean_lending(self):
+        return self.cleaned_data["lending"] or Serial.Lending.READING_ROOM
+
+    def clean_loan_days(self):
+        return self.cleaned_data["loan_days"] or Serial._meta.get_field("loan_days").default
+
     def clean_clc(self):
         return self.cleaned_data["clc"].strip().upper()
 
@@ -46,6 +63,8 @@ class SerialForm(forms.ModelForm):
         data = super().clean()
         if data.get("frequency") == Frequency.CUSTOM and not data.get("issues_per_year"):
             self.add_error("issues_per_year", _("刊期为“其他”时请填写每年期数。"))
+        if data.get("lending") == Serial.Lending.LENDABLE and not data.get("location"):
+            self.add_error("location", _("可外借的现刊要选择馆藏地点。"))
         return data
 
 

@@ -49,6 +49,38 @@ class Serial(models.Model):
     clc = models.CharField(_("分类号"), max_length=60, blank=True, help_text=_("装订合订本时用于索书号，如 G62"))
     book_number = models.CharField(_("种次号"), max_length=20, blank=True, editable=False)
     is_active = models.BooleanField(_("在订"), default=True)
+
+    class Lending(models.TextChoices):
+        READING_ROOM = "reading_room", _("仅阅览")
+        LENDABLE = "lendable", _("可外借")
+
+    # Current issues (现刊): read in the reading room, or lent at the desk by rules of their own.
+    # A lendable title's issues get a copy each (with a barcode) when checked in, under `record`.
+    lending = models.CharField(_("现刊借阅"), max_length=20, choices=Lending.choices, default=Lending.READING_ROOM)
+    loan_days = models.PositiveSmallIntegerField(
+        _("现刊借期（天）"), default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    counts_toward_limit = models.BooleanField(
+        _("计入读者可借册数"), default=True, help_text=_("不勾选：借期刊不占借书的册数")
+    )
+    location = models.ForeignKey(
+        "catalog.Location",
+        verbose_name=_("现刊馆藏地点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("可外借的现刊登到后放在哪里"),
+    )
+    record = models.OneToOneField(
+        "catalog.Record",
+        verbose_name=_("现刊书目"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="current_issues_of",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +92,10 @@ class Serial(models.Model):
             models.CheckConstraint(
                 condition=~Q(frequency="custom") | Q(issues_per_year__isnull=False),
                 name="serials_serial_custom_has_issues",
+            ),
+            models.CheckConstraint(
+                condition=~Q(lending="lendable") | Q(location__isnull=False),
+                name="serials_serial_lendable_has_location",
             ),
         ]
 
@@ -194,3 +230,17 @@ class Issue(models.Model):
         if self.received_on:
             return "late" if self.received_on > self.due_by(grace) else "received"
         return "missing" if today > self.due_by(grace) else "expected"
+
+
+class IssueCopy(models.Model):
+    """The copy (with its barcode) of a checked-in issue of a lendable title: the desk lends it,
+    returns, stocktake and the reports see it like any copy. Written off when the issue is bound."""
+
+    issue = models.ForeignKey(Issue, verbose_name=_("期"), on_delete=models.PROTECT, related_name="copies")
+    copy = models.OneToOneField(
+        "catalog.Copy", verbose_name=_("复本"), on_delete=models.PROTECT, related_name="serial_issue"
+    )
+
+    class Meta:
+        verbose_name = _("现刊复本")
+        verbose_name_plural = _("现刊复本")

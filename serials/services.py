@@ -4,7 +4,7 @@
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,9 +14,11 @@ from stdnum import issn as stdnum_issn
 
 from catalog import services as catalog_services
 from catalog.exceptions import CatalogError
-from catalog.models import Location
+from catalog.models import Copy, CopyStatus, Location, WithdrawalReason
+from catalog.status import copy_write_off
+from circulation import services as circulation_services
 from serials.exceptions import InvalidIssn, IssueNotFound, SerialError
-from serials.models import BoundVolume, Frequency, Issue, Serial, Subscription
+from serials.models import BoundVolume, Frequency, Issue, IssueCopy, Serial, Subscription
 
 # --- ISSN and the periodical barcode -------------------------------------------------------
 
@@ -83,6 +85,105 @@ def expected_issues(serial: Serial, year: int, start_month: int = 1, end_month: 
     return [(i + 1, d) for i, d in enumerate(dates) if period_start <= d <= period_end]
 
 
+# --- titles and the lending of current issues ----------------------------------------------
+
+
+def serial_save(*, serial: Serial, by=None) -> Serial:
+    """Save a title (from its form); the desk's rule for its current issues follows the setting
+    (仅阅览 / 可外借, loan period, counted toward the reader's limit or not)."""
+    if serial.lending == Serial.Lending.LENDABLE and serial.location_id is None:
+        raise SerialError(_("可外借的现刊要选择馆藏地点。"))
+    with transaction.atomic():
+        serial.save()
+        if serial.record_id:
+            _rule_sync(serial)
+            if serial.record.title != serial.title:
+                catalog_services.record_update(record=serial.record, data={"title": serial.title}, by=by)
+    return serial
+
+
+def _rule_sync(serial: Serial) -> None:
+    circulation_services.title_loan_rule_set(
+        record=serial.record,
+        lendable=serial.lending == Serial.Lending.LENDABLE,
+        loan_days=serial.loan_days,
+        counts_toward_limit=serial.counts_toward_limit,
+        name=str(Serial.Kind(serial.kind).label),
+    )
+
+
+def _issue_copies_make(issue: Issue, *, by, now: datetime) -> list[Copy]:
+    """Give a checked-in issue of a lendable title one copy per received copy, with barcodes, under
+    the title's record for current issues (made with its desk rule at the first check-in).
+    Caller holds the transaction."""
+    sub = issue.subscription
+    serial = Serial.objects.select_for_update().get(pk=sub.serial_id)
+    try:
+        if serial.record_id is None:
+            serial.record = catalog_services.record_create(
+                data={
+                    "title": serial.title,
+                    "clc": serial.clc,
+                    "book_number": serial.book_number,
+                    "publisher": serial.publisher,
+                },
+                by=by,
+                now=now,
+            )
+            if serial.clc and not serial.book_number:
+                serial.book_number = serial.record.book_number
+            serial.save(update_fields=["record", "book_number"])
+            _rule_sync(serial)
+        # An issue's price: the year's price over the subscription's issues (for compensation).
+        n_issues = sub.issues.count() or 1
+        price = (sub.unit_price / n_issues).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        copies = catalog_services.copies_add(
+            record=serial.record,
+            count=max(issue.received_copies, 1),
+            location=serial.location,
+            price=price,
+            by=by,
+            now=now,
+        )
+    except CatalogError as exc:
+        raise SerialError(str(exc)) from exc
+    Copy.objects.filter(pk__in=[c.pk for c in copies]).update(volume_label=str(issue)[:40])
+    IssueCopy.objects.bulk_create(IssueCopy(issue=issue, copy=c) for c in copies)
+    return copies
+
+
+def cover_scanned_at_desk(code: str) -> str | None:
+    """What the desk says when a periodical's cover barcode (977…) is scanned instead of a copy:
+    a 仅阅览 title is read in the library; a lendable issue is lent by its own barcode."""
+    digits = re.sub(r"\D", "", code or "")
+    if not (digits.startswith("977") and len(digits) in (13, 15)):
+        return None
+    try:
+        issn, number = barcode_parse(digits)
+    except InvalidIssn:
+        return None
+    serial = Serial.objects.filter(issn=issn).first()
+    if serial is None:
+        return None
+    issue = None
+    if number:
+        issue = (
+            Issue.objects.filter(subscription__serial=serial, number=number, received_on__isnull=False)
+            .select_related("subscription")
+            .order_by("-subscription__year")
+            .first()
+        )
+    name = f"《{serial.title}》{issue or ''}"
+    if serial.lending != Serial.Lending.LENDABLE:
+        return _("%(name)s 仅限馆内阅览") % {"name": name}
+    codes = []
+    if issue is not None:
+        codes = [c.barcode for c in Copy.objects.filter(serial_issue__issue=issue, withdrawn_on__isnull=True)]
+    if codes:
+        return _("%(name)s 请扫描贴在刊物上的现刊条码（%(codes)s）。") % {"name": name, "codes": "、".join(codes)}
+    return _("%(name)s 请扫描贴在刊物上的现刊条码。") % {"name": name}
+
+
 # --- subscriptions -------------------------------------------------------------------------
 
 
@@ -130,7 +231,8 @@ def subscription_create(
 
 
 def issue_check_in(*, issue: Issue, by=None, now: datetime | None = None) -> Issue:
-    """登到 one issue (all subscribed copies arrived); checking in twice is refused."""
+    """登到 one issue (all subscribed copies arrived); checking in twice is refused. An issue of a
+    lendable title gets its copies (barcodes) at once: `issue.new_copies`."""
     now = now or timezone.now()
     with transaction.atomic():
         issue = Issue.objects.select_for_update().select_related("subscription__serial").get(pk=issue.pk)
@@ -143,6 +245,9 @@ def issue_check_in(*, issue: Issue, by=None, now: datetime | None = None) -> Iss
         issue.received_copies = issue.subscription.copies
         issue.received_by = by
         issue.save(update_fields=["received_on", "received_copies", "received_by"])
+        issue.new_copies = []
+        if issue.subscription.serial.lending == Serial.Lending.LENDABLE:
+            issue.new_copies = _issue_copies_make(issue, by=by, now=now)
     return issue
 
 
@@ -195,7 +300,9 @@ def volume_bind(
 ) -> BoundVolume:
     """Bind received issues into a 合订本: a catalogue record (the title, with the volume label;
     every volume of a title shares its 种次号) and one copy with its own barcode, which circulates
-    like a book. The bound issues leave the current-issue list."""
+    like a book. The bound issues leave the current-issue list; their copies as current issues
+    (lendable titles) leave the collection, so an issue on loan (or kept for a reader, or in
+    repair) must come back first."""
     label = (label or "").strip()
     if not label:
         raise SerialError(_("请填写合订本的卷册，如 2026年1-6期。"))
@@ -212,6 +319,7 @@ def volume_bind(
             raise SerialError(_("所选各期不属于这份订阅。"))
         if any(i.received_on is None or i.bound_volume_id for i in issues):
             raise SerialError(_("只能装订已登到、尚未装订的各期。"))
+        issue_copies = _issue_copies_locked(issues, serial)
         try:
             record = catalog_services.record_create(
                 data={
@@ -236,4 +344,30 @@ def volume_bind(
             subscription=subscription, label=label, copy=record.copies.get(), created_by=by
         )
         Issue.objects.filter(pk__in=ids).update(bound_volume=volume)
+        note = _("装订入合订本 %(label)s（%(code)s）") % {"label": label, "code": volume.copy.barcode}
+        for copy in issue_copies:
+            try:
+                copy_write_off(copy, reason=WithdrawalReason.SURPLUS, by=by, now=now, note=note)
+            except CatalogError as exc:
+                raise SerialError(str(exc)) from exc
     return volume
+
+
+def _issue_copies_locked(issues: list[Issue], serial: Serial) -> list[Copy]:
+    """The copies still in the collection of the issues to bind, locked (a checkout waits for the
+    binding, then finds the copy written off); refused while one is not on the shelf."""
+    copies = list(
+        Copy.objects.select_for_update()
+        .filter(serial_issue__issue__in=issues, withdrawn_on__isnull=True)
+        .order_by("pk")
+    )
+    away = [c for c in copies if c.status != CopyStatus.ON_SHELF]
+    if away:
+        raise SerialError(
+            _("《%(title)s》%(issues)s 不在架，不能装订：请先归还或处理。")
+            % {
+                "title": serial.title,
+                "issues": "、".join(f"{c.volume_label}（{c.barcode}，{c.get_status_display()}）" for c in away),
+            }
+        )
+    return copies

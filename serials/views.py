@@ -104,9 +104,13 @@ def serial_edit(request, pk: int | None = None):
     serial = get_object_or_404(Serial, pk=pk) if pk else None
     form = SerialForm(request.POST or None, instance=serial)
     if request.method == "POST" and form.is_valid():
-        serial = form.save()
-        messages.success(request, _("《%(title)s》已保存。") % {"title": serial.title})
-        return redirect("serials:serial_detail", pk=serial.pk)
+        try:
+            serial = services.serial_save(serial=form.save(commit=False), by=request.user)
+        except SerialError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("《%(title)s》已保存。") % {"title": serial.title})
+            return redirect("serials:serial_detail", pk=serial.pk)
     return render(request, "serials/serial_edit.html", {"form": form, "serial": serial})
 
 
@@ -153,7 +157,7 @@ def subscription_detail(request, pk: int):
     sub = get_object_or_404(Subscription.objects.select_related("serial"), pk=pk)
     today = timezone.localdate()
     grace = sub.serial.grace_days
-    issues = list(sub.issues.select_related("bound_volume__copy"))
+    issues = list(sub.issues.select_related("bound_volume__copy").prefetch_related("copies__copy"))
     rows = [(i, i.state(today, grace)) for i in issues]
     return render(
         request,
@@ -174,14 +178,20 @@ def subscription_detail(request, pk: int):
 def issue_checkin(request, pk: int):
     issue = get_object_or_404(Issue.objects.select_related("subscription__serial"), pk=pk)
     try:
-        services.issue_check_in(issue=issue, by=request.user)
+        issue = services.issue_check_in(issue=issue, by=request.user)
     except SerialError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("《%(title)s》%(issue)s 已登到。") % {"title": issue.subscription.serial.title, "issue": issue}
-        )
+        messages.success(request, _checked_in_message(issue))
     return redirect("serials:subscription_detail", pk=issue.subscription_id)
+
+
+def _checked_in_message(issue: Issue) -> str:
+    message = _("《%(title)s》%(issue)s 已登到。") % {"title": issue.subscription.serial.title, "issue": issue}
+    codes = [c.barcode for c in getattr(issue, "new_copies", [])]
+    if codes:
+        message += " " + _("现刊条码 %(codes)s：贴在封面上，可在流通台借出。") % {"codes": "、".join(codes)}
+    return message
 
 
 @login_required
@@ -199,10 +209,7 @@ def checkin(request):
             except SerialError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(
-                    request,
-                    _("《%(title)s》%(issue)s 已登到。") % {"title": last.subscription.serial.title, "issue": last},
-                )
+                messages.success(request, _checked_in_message(last))
         else:
             messages.error(request, _("请扫描刊物封面的条码。"))
         year = year or timezone.localdate().year

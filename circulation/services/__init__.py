@@ -41,6 +41,7 @@ from circulation.services.school_year import (
     reader_save,
     school_year_rollover,
 )
+from circulation.services.title_rules import title_loan_rule_set
 
 __all__ = [
     "AnonymiseResult",
@@ -78,4 +79,5 @@ __all__ = [
     "reader_save",
     "reader_state",
     "school_year_rollover",
+    "title_loan_rule_set",
 ]

@@ -79,7 +79,8 @@ def _state_sql() -> dict[str, tuple[str, type]]:
     waiting, ready = Hold.Status.WAITING, Hold.Status.READY
     open_loans = f"SELECT count(*) FROM {loan} WHERE reader_id = {me} AND returned_at IS NULL"
     return {
-        "n_open": (open_loans, IntegerField),
+        # Loans of a title whose rule does not count (a current periodical issue) stay out of the limit.
+        "n_open": (open_loans + " AND counts_toward_limit", IntegerField),
         "n_overdue": (open_loans + " AND due_date < %s", IntegerField),
         "has_valid_card": (
             f"EXISTS (SELECT 1 FROM {card} WHERE reader_id = {me} AND status = '{valid}')",
@@ -95,10 +96,12 @@ def _state_sql() -> dict[str, tuple[str, type]]:
             f"EXISTS (SELECT 1 FROM {hold} WHERE reader_id = {me} AND status = '{ready}')",
             BooleanField,
         ),
-        # The open loans as the desk's panel shows them ([id, due date, renewals, barcode, title],
-        # by due date), so the panel needs no query of its own (selectors.reader_panel).
+        # The open loans as the desk's panel shows them ([id, due date, renewals, barcode, title,
+        # counts toward the limit, volume label], by due date), so the panel needs no query of its
+        # own (selectors.reader_panel).
         "open_loans": (
-            "SELECT coalesce(jsonb_agg(jsonb_build_array(l.id, l.due_date, l.renewals, c.barcode, r.title)"
+            "SELECT coalesce(jsonb_agg(jsonb_build_array(l.id, l.due_date, l.renewals, c.barcode, r.title,"
+            " l.counts_toward_limit, c.volume_label)"
             f" ORDER BY l.due_date, l.id), '[]'::jsonb) FROM {loan} l"
             f" JOIN {Copy._meta.db_table} c ON c.id = l.copy_id JOIN {Record._meta.db_table} r ON r.id = c.record_id"
             f" WHERE l.reader_id = {me} AND l.returned_at IS NULL",
@@ -171,12 +174,15 @@ def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader |
     return _with_state(reader, reader) if reader is not None else None
 
 
-def reader_blocks(reader, policy: LoanPolicy | None, *, card_required: bool = True) -> list[str]:
+def reader_blocks(
+    reader, policy: LoanPolicy | None, *, card_required: bool = True, count_limit: bool = True
+) -> list[str]:
     """Why this reader may not borrow now (empty when they may). Needs reader_state().
 
     card_required=False (the class borrowing session, where the pupil is picked from the class list
     in front of their teacher) lets a pupil who never had a card borrow; a card reported lost still
-    blocks, since somebody else may be using it.
+    blocks, since somebody else may be using it. count_limit=False: the copy to lend does not count
+    toward the limit (its title's TitleLoanRule says so).
     """
     blocks = []
     if not reader.is_active:
@@ -188,7 +194,7 @@ def reader_blocks(reader, policy: LoanPolicy | None, *, card_required: bool = Tr
             blocks.append(_("有 %(n)s 册逾期未还") % {"n": reader.n_overdue})
         if reader.has_unpaid and policy.unpaid_blocks:
             blocks.append(_("有未处理的赔偿或逾期费"))
-        if reader.n_open >= policy.max_items:
+        if count_limit and reader.n_open >= policy.max_items:
             blocks.append(_("已借 %(n)s 册，达到上限 %(max)s 册") % {"n": reader.n_open, "max": policy.max_items})
     return blocks
 
@@ -200,7 +206,8 @@ def _lock_copy(barcode: str, *, reader_id: int | None = None) -> Copy:
     barcode = (barcode or "").strip()
     qs = (
         Copy.objects.select_for_update(of=("self",))
-        .select_related("record", "location")
+        # record__loan_rule: a title lent by rules of its own (current periodical issues).
+        .select_related("record", "location", "record__loan_rule")
         # The record's search columns are wide and never needed at the desk.
         .defer("record__search_text", "record__search_document")
     )

@@ -17,6 +17,7 @@ from circulation.models import (
     Hold,
     Loan,
     Reader,
+    TitleLoanRule,
 )
 from circulation.services.common import Action, _log, _now, _user, policy_for, reader_state
 
@@ -72,6 +73,9 @@ def hold_place(*, record: Record, reader: Reader, by=None, now: datetime | None 
             raise exc.HoldRefused(_("预约已达上限（%(n)s 种）。") % {"n": policy.max_holds})
         if Loan.objects.filter(reader=reader, copy__record=record, returned_at__isnull=True).exists():
             raise exc.HoldRefused(_("您正在借阅《%(title)s》，不需要预约。") % {"title": record.title})
+        if TitleLoanRule.objects.filter(record=record).exists():
+            # Current periodical issues: one title, many different issues; nobody waits for "any".
+            raise exc.HoldRefused(_("《%(title)s》是现刊，不能预约，请到馆借阅。") % {"title": record.title})
         lendable = Copy.objects.filter(record=record, withdrawn_on__isnull=True, location__is_lendable=True)
         if not lendable.exists():
             raise exc.HoldRefused(_("《%(title)s》没有可外借的馆藏，不能预约。") % {"title": record.title})

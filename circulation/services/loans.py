@@ -41,6 +41,7 @@ from circulation.services.common import (
     reader_state,
 )
 from circulation.services.holds import _assign_copy_to_next_hold
+from circulation.services.title_rules import exempt_from_limit, title_loan_rule_of
 
 
 def _copy_refusal(copy: Copy, reader: Reader, by, hold: Hold | None) -> exc.CirculationError | None:
@@ -65,7 +66,12 @@ def _copy_refusal(copy: Copy, reader: Reader, by, hold: Hold | None) -> exc.Circ
         return exc.CopyNotAvailable(_("《%(title)s》正在修补中，不能借出。") % {"title": copy.record.title})
     if status in (CopyStatus.WITHDRAWN, CopyStatus.LOST) or copy.withdrawn_on:
         return exc.CopyNotAvailable(_("《%(title)s》已注销（剔除或遗失），不能借出。") % {"title": copy.record.title})
-    if not copy.location.is_lendable and not _may_lend_reference(by):
+    rule = title_loan_rule_of(copy)  # a title lent by rules of its own: they decide, not the location
+    if rule is not None and not rule.lendable:
+        return exc.CopyNotAvailable(
+            _("《%(title)s》%(volume)s 仅限馆内阅览") % {"title": copy.record.title, "volume": copy.volume_label}
+        )
+    if rule is None and not copy.location.is_lendable and not _may_lend_reference(by):
         return exc.CopyNotAvailable(
             _("《%(title)s》属于“%(loc)s”，只供阅览，不外借。")
             % {"title": copy.record.title, "loc": copy.location.name}
@@ -104,8 +110,9 @@ def checkout_warnings(copy: Copy, reader: Reader, today: date) -> list[str]:
     copy. Needs a copy read by _lock_copy(reader_id=...)."""
     warnings = []
     title = copy.record.title
+    rule = title_loan_rule_of(copy)  # periodical issues share one title: another issue is no duplicate
     # A class book corner borrows class sets on purpose.
-    if getattr(copy, "reader_has_title", False) and reader.kind != ReaderKind.COLLECTIVE:
+    if getattr(copy, "reader_has_title", False) and reader.kind != ReaderKind.COLLECTIVE and rule is None:
         warnings.append(_("%(name)s 已借有一本《%(title)s》") % {"name": reader.name, "title": title})
     level = copy.record.reader_level
     grade = school_grade(reader.school_class, today) if reader.kind == ReaderKind.STUDENT else None
@@ -114,7 +121,7 @@ def checkout_warnings(copy: Copy, reader: Reader, today: date) -> list[str]:
             _("《%(title)s》适读对象为“%(level)s”，高于读者的年级（%(class)s）")
             % {"title": title, "level": ReaderLevel(level).label, "class": reader.school_class.name_on(today)}
         )
-    if not copy.location.is_lendable:
+    if not copy.location.is_lendable and rule is None:
         warnings.append(
             _("《%(title)s》属于“%(loc)s”（参考/阅览，一般不外借）") % {"title": title, "loc": copy.location.name}
         )
@@ -182,9 +189,11 @@ def _checkout(
             if reader is None:
                 raise exc.UnknownReader()
             policy = policy_for(reader, today)
-            blocks = reader_blocks(reader, policy, card_required=card_required)
+            # At the limit, a copy whose title does not count (a current periodical issue) may still go.
+            limit_reached = reader.n_open >= policy.max_items and not exempt_from_limit(copy_barcode)
+            blocks = reader_blocks(reader, policy, card_required=card_required, count_limit=limit_reached)
             if blocks:
-                error_class = exc.LoanLimitReached if reader.n_open >= policy.max_items else exc.ReaderBlocked
+                error_class = exc.LoanLimitReached if limit_reached else exc.ReaderBlocked
                 if not reader.has_valid_card and (card_required or reader.has_lost_card):
                     error_class = exc.CardProblem
                 raise error_class(_("%(name)s 不能借书：%(why)s。") % {"name": reader.name, "why": "；".join(blocks)})
@@ -198,8 +207,10 @@ def _checkout(
             warnings = checkout_warnings(copy, reader, today)
             if warnings and not confirm:
                 raise exc.NeedsConfirmation(warnings)
+            rule = title_loan_rule_of(copy)
             if due_date is None:
-                due_date = due_date_for(today, policy.loan_days, allow_vacation=allow_vacation)
+                loan_days = rule.loan_days if rule is not None else policy.loan_days
+                due_date = due_date_for(today, loan_days, allow_vacation=allow_vacation)
             school_class = reader.school_class
             loan = Loan.objects.create(
                 copy=copy,
@@ -213,6 +224,7 @@ def _checkout(
                 is_vacation=allow_vacation,
                 checked_out_by=_user(by),
                 desk=desk[:40],
+                counts_toward_limit=rule is None or rule.counts_toward_limit,
             )
             copy_change_status(copy, CopyStatus.ON_LOAN, by=_user(by), now=now, note=_("借出"))
             if hold is None and reader.has_holds:
@@ -331,7 +343,7 @@ def loan_renew(*, loan: Loan, by=None, now: datetime | None = None, desk: str = 
     now = _now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
-        loan = Loan.objects.select_for_update(of=("self",)).select_related("copy__record").get(pk=loan.pk)
+        loan = Loan.objects.select_for_update(of=("self",)).select_related("copy__record__loan_rule").get(pk=loan.pk)
         if loan.returned_at is not None:
             raise exc.RenewalRefused(_("这本书已经归还，不能续借。"))
         reader = reader_state(loan.reader_id, today, lock=True)
@@ -346,7 +358,9 @@ def loan_renew(*, loan: Loan, by=None, now: datetime | None = None, desk: str = 
         if Hold.objects.filter(record_id=loan.copy.record_id, status=Hold.Status.WAITING).exists():
             raise exc.RenewalRefused(_("《%(title)s》有其他读者在排队预约，不能续借。") % {"title": title})
         # The renewal period runs from the current due date (from today when already overdue).
-        new_due = due_date_for(max(today, loan.due_date), policy.renewal_days, allow_vacation=loan.is_vacation)
+        rule = title_loan_rule_of(loan.copy)
+        days = rule.loan_days if rule is not None else policy.renewal_days
+        new_due = due_date_for(max(today, loan.due_date), days, allow_vacation=loan.is_vacation)
         if new_due <= loan.due_date:
             raise exc.RenewalRefused(
                 _("《%(title)s》续借后应还日期不会延后（学期即将结束），无需续借。") % {"title": title}

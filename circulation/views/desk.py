@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog import hooks
 from catalog.models import Copy
 from circulation import exceptions as exc
 from circulation import privacy, selectors, services
@@ -166,6 +167,9 @@ def scan(request):
     by_number = Reader.objects.filter(student_number=code).values_list("pk", flat=True).first()
     if by_number is not None:
         return _select(request, by_number)
+    note = hooks.unknown_code(code)  # e.g. a periodical's cover barcode (serials)
+    if note:
+        return _respond(request, tone="error", message=note)
     if not privacy.sees_reader_names(request.user):
         return _respond(
             request,
