@@ -1,5 +1,7 @@
 """Pages that name pupils (permission manage_readers): reading activities and term-end honours."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -319,7 +321,19 @@ def _note_readers(user):
     return Reader.objects.filter(kind="student", school_class__in=classes)
 
 
+def _note_keeper_required(view):
+    """Only the librarian or a head teacher (refused before the method is looked at)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        _note_readers(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
+@_note_keeper_required
 def notes(request):
     readers = _note_readers(request.user)
     q = _query(request, 60)
@@ -341,6 +355,7 @@ def notes(request):
 
 
 @login_required
+@_note_keeper_required
 @require_POST
 def note_add(request):
     readers = _note_readers(request.user)
@@ -361,6 +376,7 @@ def note_add(request):
 
 
 @login_required
+@_note_keeper_required
 @require_POST
 def note_remove(request, pk: int):
     note = get_object_or_404(ReadingNote, pk=pk, reader__in=_note_readers(request.user))
