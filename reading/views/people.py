@@ -93,18 +93,28 @@ def activity(request, pk: int):
 @require_POST
 def participant_add(request, pk: int):
     act = get_object_or_404(Activity, pk=pk)
-    form = ParticipantAddForm(request.POST)
+    _picked_reader(
+        request,
+        ParticipantAddForm(request.POST),
+        lambda reader, _form: services.participant_add(activity=act, reader=reader, by=request.user),
+        _("已加入参加者：%(name)s。"),
+    )
+    return redirect("reading:activity", pk=pk)
+
+
+def _picked_reader(request, form, action, done: str) -> None:
+    """Run `action(reader, form)` for the reader picked from a search list (the form's hidden
+    `reader`), saying what happened: a message, or the domain error's message."""
     reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
     if reader is None:
         messages.error(request, _("请从检索结果中选择读者。"))
+        return
+    try:
+        action(reader, form)
+    except ReadingError as exc:
+        messages.error(request, str(exc))
     else:
-        try:
-            services.participant_add(activity=act, reader=reader, by=request.user)
-        except ReadingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已加入参加者：%(name)s。") % {"name": reader.name})
-    return redirect("reading:activity", pk=pk)
+        messages.success(request, done % {"name": reader.name})
 
 
 @login_required
@@ -233,19 +243,14 @@ def honours_repropose(request, pk: int):
 @require_POST
 def honour_add(request, pk: int):
     honour_round = get_object_or_404(HonourRound, pk=pk)
-    form = HonourAddForm(request.POST)
-    reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
-    if reader is None:
-        messages.error(request, _("请从检索结果中选择读者。"))
-    else:
-        try:
-            services.honour_add(
-                honour_round=honour_round, reader=reader, kind=form.cleaned_data["kind"], by=request.user
-            )
-        except ReadingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已加入表彰名单：%(name)s。") % {"name": reader.name})
+    _picked_reader(
+        request,
+        HonourAddForm(request.POST),
+        lambda reader, form: services.honour_add(
+            honour_round=honour_round, reader=reader, kind=form.cleaned_data["kind"], by=request.user
+        ),
+        _("已加入表彰名单：%(name)s。"),
+    )
     return redirect("reading:honour_round", pk=pk)
 
 
