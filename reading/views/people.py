@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -388,3 +389,17 @@ def note_remove(request, pk: int):
     services.reading_note_remove(note=note, by=request.user)
     messages.success(request, _("已删除这篇读书笔记。"))
     return redirect("reading:notes")
+
+
+NOTES_ON_READER_PAGE = 20
+
+
+def reader_notes_section(request, reader) -> str:
+    """The reader's staff page (circulation:reader_detail, permission manage_readers, which checks
+    it): the pupil's reading notes, the latest first, and their count."""
+    notes = ReadingNote.objects.filter(reader=reader).order_by("-written_on", "-pk")
+    return render_to_string(
+        "reading/_reader_notes.html",
+        {"notes": list(notes[:NOTES_ON_READER_PAGE]), "count": notes.count(), "reader": reader},
+        request=request,
+    )
