@@ -117,6 +117,7 @@ class HonourRoundForm(forms.ModelForm):
         fields = [
             "term",
             "title",
+            "scope",
             "stars_per_class",
             "active_per_class",
             "min_loans",
