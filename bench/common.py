@@ -15,6 +15,8 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = ["--students", "3000", "--titles", "60000", "--copies", "100000", "--terms", "6"]
+# A small school, to check that a benchmark script runs at all (its figures mean nothing).
+SMALL_SCALE = ["--students", "200", "--titles", "1500", "--copies", "3000", "--terms", "2"]
 
 
 def _manage(*args: str, env: dict) -> None:
@@ -34,14 +36,15 @@ def _create_database(url: str, *, rebuild: bool) -> None:
             conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
 
 
-def prepare(url: str, *, rebuild: bool = False) -> None:
-    """Make `url` hold the benchmark dataset, then set Django up on it (in this process)."""
+def prepare(url: str, *, rebuild: bool = False, scale: list[str] = SCALE) -> None:
+    """Make `url` hold the benchmark dataset (`scale`: load_demo's sizes), then set Django up on it
+    (in this process)."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_TEST": "1", "DJANGO_SETTINGS_MODULE": "library.settings"}
     env.setdefault("LOG_LEVEL", "WARNING")
     _create_database(url, rebuild=rebuild)
     _manage("migrate", "--no-input", "-v", "0", env=env)
     started = time.perf_counter()
-    _manage("load_demo", "--if-empty", *SCALE, env=env)
+    _manage("load_demo", "--if-empty", *scale, env=env)
     print(f"dataset ready in {time.perf_counter() - started:.0f} s")
     # The day's reading-history retention, done before measuring: otherwise the first signed-in
     # requests of the timed loop would each anonymise a batch of the demo's older loans.

@@ -1,6 +1,9 @@
 """Benchmark of the reading pages: the front page's shelves and a record page with "also borrowed".
 
-    .venv/bin/python bench/reading_bench.py [--database-url URL] [--rebuild] [--runs 100]
+    .venv/bin/python bench/reading_bench.py [--database-url URL] [--rebuild] [--runs 100] [--small]
+
+`--small` runs on a small school in a database of its own (common.SMALL_SCALE), to check that the
+script works; its figures say nothing about the targets.
 
 The dataset is the shared benchmark school (bench/common.py: 100,000 copies, about 300,000 loans).
 The term's rankings are computed once first (`refresh_rankings`, timed), as the daily chore does,
@@ -15,7 +18,7 @@ import random
 import statistics
 import time
 
-from common import cpu_check, default_url, prepare  # bench/ is the script directory, first on sys.path
+from common import SCALE, SMALL_SCALE, cpu_check, default_url, prepare  # bench/ is first on sys.path
 
 
 def figures(name: str, samples: list[float], target_p95: float) -> str:
@@ -42,12 +45,16 @@ def timed(client, url: str, runs: int, *, cold: bool) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=default_url("library_reading_bench"))
+    parser.add_argument("--database-url", default=None, help="default: BENCH_DATABASE_URL or the dev cluster")
     parser.add_argument("--rebuild", action="store_true", help="drop and load the dataset again")
     parser.add_argument("--runs", type=int, default=100, help="requests per kind")
+    parser.add_argument("--small", action="store_true", help="a small school, to check the script runs")
     args = parser.parse_args()
+    url = args.database_url or default_url("library_reading_bench")
+    if args.small and not args.database_url:
+        url = url.rsplit("/", 1)[0] + "/library_reading_bench_small"  # never the large dataset's database
 
-    prepare(args.database_url, rebuild=args.rebuild)
+    prepare(url, rebuild=args.rebuild, scale=SMALL_SCALE if args.small else SCALE)
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse

@@ -9,6 +9,7 @@ class ReadingConfig(AppConfig):
     def ready(self):
         # The catalogue never imports this app: its public pages ask catalog.hooks for extra sections.
         from catalog import hooks
+        from circulation import hooks as circulation_hooks
         from library import daily
         from reading import services, views
 
@@ -16,3 +17,4 @@ class ReadingConfig(AppConfig):
         daily.register("rankings", services.rankings_refresh_chore)
         hooks.on_front_page(views.front_shelves)
         hooks.on_record_page(views.record_sections)
+        circulation_hooks.on_reader_page(views.reader_notes_section)

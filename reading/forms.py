@@ -60,6 +60,15 @@ class ListImportForm(forms.Form):
         self.helper.form_tag = False
 
 
+class ListImportConfirmForm(forms.Form):
+    """The choices of the upload step, carried through the preview to the confirmation."""
+
+    title = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=ReadingList.Kind.choices)
+    stage = forms.ChoiceField(choices=Stage.choices)
+    featured = forms.BooleanField(required=False)
+
+
 class ActivityForm(forms.ModelForm):
     classes = forms.ModelMultipleChoiceField(
         label=_("参加班级"),
@@ -117,6 +126,7 @@ class HonourRoundForm(forms.ModelForm):
         fields = [
             "term",
             "title",
+            "scope",
             "stars_per_class",
             "active_per_class",
             "min_loans",

@@ -10,7 +10,7 @@ from catalog import textsearch
 from catalog.exceptions import CatalogError
 from catalog.models import Record
 from catalog.services import isbn_normalize
-from circulation.naming import GRADE_NAMES, JUNIOR_NAMES, SENIOR_NAMES
+from circulation.naming import GRADE_NAMES, JUNIOR_NAMES, SENIOR_NAMES, grade_name
 from library import xlsx
 
 MAX_ROWS = 5000
@@ -35,6 +35,22 @@ class ImportRow:
     grade: int | None
     note: str
     record: Record | None = None
+    remark: str = ""  # what the preview says about the row besides the match (a mistyped ISBN)
+
+    @property
+    def grade_label(self) -> str:
+        return grade_name(self.stage, self.grade) if self.stage and self.grade else ""
+
+    @property
+    def matched_by(self) -> str:
+        """How the row was matched to the catalogue, or why not (for the preview), in Chinese."""
+        if self.record is None:
+            if self.isbn:
+                return _("本馆暂无：ISBN、题名和著者都没有找到，将列入缺藏书单。")
+            return _("本馆暂无：题名和著者没有找到，将列入缺藏书单。")
+        if self.isbn and self.record.isbn == self.isbn:
+            return _("按 ISBN 找到")
+        return _("按题名和著者找到")
 
 
 @dataclass
@@ -45,6 +61,21 @@ class ListImport:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+    @property
+    def held(self) -> int:
+        return sum(1 for row in self.rows if row.record is not None)
+
+    @property
+    def missing(self) -> int:
+        return len(self.rows) - self.held
+
+    def preview(self) -> list[tuple[int, ImportRow | None, str]]:
+        """Every row of the file in order for the preview: (line, the row or None if broken,
+        the message: how it matched, or what is wrong with it). File-level errors (line 0) excluded."""
+        lines = [(row.line, row, row.matched_by) for row in self.rows]
+        lines += [(line, None, message) for line, message in self.errors if line]
+        return sorted(lines, key=lambda entry: entry[0])
 
 
 def _text(value) -> str:
@@ -122,12 +153,14 @@ def parse(content: bytes, *, default_stage: str = "primary") -> ListImport:
                 (line, _("第 %(line)s 行的年级“%(g)s”无法识别。") % {"line": line, "g": values.get("grade", "")})
             )
             continue
+        remark = ""
         try:
             isbn = isbn_normalize(values.get("isbn", ""))
         except CatalogError:
             isbn = ""  # a mistyped ISBN: the title and author still match
+            remark = _("ISBN“%(isbn)s”无效，已按题名和著者比对。") % {"isbn": values.get("isbn", "")[:40]}
         authors = values.get("authors", "")[:300]
-        row = ImportRow(line, title, authors, isbn, grade[0], grade[1], values.get("note", "")[:500])
+        row = ImportRow(line, title, authors, isbn, grade[0], grade[1], values.get("note", "")[:500], remark=remark)
         row.record = match_record(isbn=isbn, title=title, authors=authors)
         result.rows.append(row)
     if not result.rows and not result.errors:

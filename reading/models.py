@@ -189,17 +189,28 @@ class Participant(models.Model):
 
 
 class HonourRound(models.Model):
-    """Term-end honours (表彰): 读书之星 and 读书积极分子 per class, 先进班级; proposed from the term's
+    """Term-end honours (表彰): 读书之星 and 读书积极分子 per class or per grade (scope), 先进班级; proposed from the term's
     loans by the school's rules, edited by the librarian, then published (and only then printed)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已公布")
 
+    class Scope(models.TextChoices):
+        CLASS = "class", _("按班级评选")
+        GRADE = "grade", _("按年级评选")
+
     term = models.ForeignKey("circulation.Term", verbose_name=_("学期"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("表彰名称"), max_length=120)
-    stars_per_class = models.PositiveSmallIntegerField(_("每班读书之星人数"), default=3)
-    active_per_class = models.PositiveSmallIntegerField(_("每班读书积极分子人数"), default=5)
+    scope = models.CharField(
+        _("评选范围"),
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.CLASS,
+        help_text=_("读书之星和读书积极分子按班级评选，或在全年级中评选（人数为每班或每个年级的人数）。"),
+    )
+    stars_per_class = models.PositiveSmallIntegerField(_("每班（年级）读书之星人数"), default=3)
+    active_per_class = models.PositiveSmallIntegerField(_("每班（年级）读书积极分子人数"), default=5)
     min_loans = models.PositiveSmallIntegerField(_("最少借阅册数"), default=5)
     overdue_disqualifies = models.BooleanField(_("有逾期者不参评"), default=True)
     classes_count = models.PositiveSmallIntegerField(_("先进班级个数"), default=3)
@@ -217,6 +228,9 @@ class HonourRound(models.Model):
         verbose_name = _("读书表彰")
         verbose_name_plural = _("读书表彰")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=["class", "grade"]), name="reading_honourround_scope_known"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Record
-from circulation.models import Loan, Reader, Term
+from circulation.models import Loan, Reader, SchoolClass, Term
 from reading.exceptions import AlreadyOnList, AlreadyTakingPart, HonoursPublished, ReadingError
 from reading.models import (
     Activity,
@@ -23,6 +23,7 @@ from reading.models import (
     ReadingList,
     ReadingListItem,
     ReadingNote,
+    Stage,
 )
 
 RANKING_SIZE = 12
@@ -282,9 +283,10 @@ def _locked_draft(honour_round: HonourRound) -> HonourRound:
 def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None = None) -> int:
     """Propose the term's honours by the round's rules, replacing the earlier proposal.
 
-    读书之星 then 读书积极分子: the pupils of each class with the highest score, the books borrowed in the
-    term (counted in the class they were in at checkout) plus `notes_weight` for each reading note of
-    the term, with a score of at least `min_loans`; a pupil with a loan of the term
+    读书之星 then 读书积极分子: the pupils of each class (scope 按年级: of each grade, all its classes
+    together) with the highest score, the books borrowed in the term (counted in the class they were
+    in at checkout) plus `notes_weight` for each reading note of the term, with a score of at least
+    `min_loans`; a pupil with a loan of the term
     returned late, or still out past its due date, is left out when `overdue_disqualifies`.
     先进班级: the classes with the most loans per pupil now in the class."""
     today = timezone.localdate(now or timezone.now())
@@ -332,20 +334,22 @@ def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None 
         def score(entry: dict) -> int:
             return entry["loans"] + honour_round.notes_weight * entry["notes"]
 
-        ranked_pupils = sorted(pupils_seen.items(), key=lambda kv: (kv[1]["class"], -score(kv[1]), kv[0]))
+        group_of = _honour_groups(honour_round, {entry["class"] for entry in pupils_seen.values()})
+        ranked_pupils = sorted(pupils_seen.items(), key=lambda kv: (group_of[kv[1]["class"]], -score(kv[1]), kv[0]))
         honours: list[Honour] = []
-        taken: dict[int, int] = {}
+        taken: dict = {}
         for reader_id, entry in ranked_pupils:
             if reader_id in late or score(entry) < honour_round.min_loans:
                 continue
-            place = taken.get(entry["class"], 0)
+            group = group_of[entry["class"]]
+            place = taken.get(group, 0)
             if place < honour_round.stars_per_class:
                 kind = Honour.Kind.STAR
             elif place < honour_round.stars_per_class + honour_round.active_per_class:
                 kind = Honour.Kind.ACTIVE
             else:
                 continue
-            taken[entry["class"]] = place + 1
+            taken[group] = place + 1
             honours.append(
                 Honour(
                     round=honour_round,
@@ -372,6 +376,18 @@ def honours_propose(*, honour_round: HonourRound, by=None, now: datetime | None 
         honour_round.honours.all().delete()
         Honour.objects.bulk_create(honours)
     return len(honours)
+
+
+def _honour_groups(honour_round: HonourRound, class_ids: set[int]) -> dict[int, tuple]:
+    """The group each class's pupils compete in: the class itself, or (scope 按年级) the class's
+    grade at the end of the term, (stage order, grade), so that 三年级 pupils of all classes compete."""
+    if honour_round.scope != HonourRound.Scope.GRADE:
+        return {pk: ("class", pk) for pk in class_ids}
+    stages = {s: i for i, s in enumerate(Stage.values)}
+    return {
+        c.pk: ("grade", stages.get(c.stage, 9), c.grade_on(honour_round.term.end))
+        for c in SchoolClass.objects.filter(pk__in=class_ids).only("pk", "stage", "entry_year")
+    }
 
 
 def honour_add(*, honour_round: HonourRound, reader: Reader, kind: str, by=None) -> Honour:

@@ -97,7 +97,9 @@ def _figure_rows(s) -> list[tuple]:
     ]
 
 
-def summary_workbook(s) -> Workbook:
+def summary_workbook(s, reading: dict | None = None) -> Workbook:
+    """The summary's sheets; `reading` (reports.selectors.reading.reading_promotion) adds the
+    阅读推广 sheet and its sentences to the draft 工作总结."""
     wb = Workbook()
     caption = f"{s.school_name} {s.current_heading}（{s.period.start.isoformat()} — {s.period.end.isoformat()}）"
     ws = wb.add_table(
@@ -271,12 +273,54 @@ def summary_workbook(s) -> Workbook:
 
     from reports.selectors import work_summary_text
 
-    ws = wb.add_table(
-        _("工作总结"), [Column(_("工作总结（数据部分，草稿）"), 120)], [(work_summary_text(s),)], caption=caption
-    )
+    text = work_summary_text(s)
+    if reading is not None:
+        from reports.selectors.reading import with_reading
+
+        _reading_sheet(wb, reading, caption)
+        text = with_reading(text, reading)
+    ws = wb.add_table(_("工作总结"), [Column(_("工作总结（数据部分，草稿）"), 120)], [(text,)], caption=caption)
     ws.cell(row=3, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[3].height = 160
     return wb
+
+
+def _reading_sheet(wb: Workbook, reading: dict, caption: str) -> None:
+    """阅读推广: the period's reading activities, then each published honour round (counts, and the
+    pupils and classes honoured: the summary is for staff)."""
+    rows = [
+        (
+            _("读书活动"),
+            a["name"],
+            a["kind"],
+            f"{a['start'].isoformat()} — {a['end'].isoformat()}",
+            a["participants"],
+            a["prizes"],
+        )
+        for a in reading["activities"]
+    ]
+    for r in reading["honours"]:
+        published = r["published_on"].isoformat() if r["published_on"] else ""
+        for _kind, label, n in r["counts"]:
+            rows.append((_("读书表彰"), r["title"], str(label), published, n, None))
+        for entry in r["names"]:
+            rows.append((_("获表彰者"), r["title"], entry["kind"], entry["class_name"], None, None, entry["name"]))
+    rows = [row + (None,) * (7 - len(row)) for row in rows]
+    wb.add_table(
+        _("阅读推广"),
+        [
+            Column(_("项目"), 10),
+            Column(_("名称"), 30),
+            Column(_("类型/荣誉"), 14),
+            Column(_("日期/班级"), 26),
+            Column(_("人数"), 10, INT),
+            Column(_("获奖人次"), 10, INT),
+            Column(_("姓名"), 12),
+        ],
+        rows,
+        caption=caption,
+        notes=[_("读书活动：期内举办的活动，参加与获奖按人次计；读书表彰：已公布的本学期表彰。")],
+    )
 
 
 def class_report_workbook(school_name: str, report: dict, period) -> Workbook:

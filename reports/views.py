@@ -13,6 +13,7 @@ from reports import exports, selectors
 from reports.excel import safe_filename
 from reports.formulas import FORMULAS
 from reports.periods import PeriodError, default_period, parse_period, previous_period, term_choices
+from reports.selectors import reading as reading_selectors
 
 
 def _school_name() -> str:
@@ -66,10 +67,13 @@ def summary(request):
     today = timezone.localdate()
     period, error = _period_or_error(request, today)
     s = selectors.summary_for(period, previous_period(period), today)
+    # The summary is for staff (view_reports): the honours name their pupils.
+    reading = reading_selectors.reading_promotion(s.period, with_names=True)
     context = _period_context(period, error) | {
         "s": s,
-        "work_summary": selectors.work_summary_text(s),
+        "work_summary": reading_selectors.with_reading(selectors.work_summary_text(s), reading),
         "charts": _summary_charts(s),
+        "reading": reading,
     }
     return render(request, "reports/summary.html", context)
 
@@ -83,7 +87,8 @@ def summary_export(request):
     except PeriodError as exc:
         return _bad_request(request, str(exc))
     s = selectors.summary_for(period, previous_period(period), today)
-    return exports.summary_workbook(s).response(exports.summary_filename(s))
+    reading = reading_selectors.reading_promotion(s.period, with_names=True)
+    return exports.summary_workbook(s, reading=reading).response(exports.summary_filename(s))
 
 
 def _visible_classes(user):
@@ -170,6 +175,7 @@ def reader_record(request, pk: int):
     context = _period_context(period, error) | {
         "reader": reader,
         "record": record,
+        "notes": reading_selectors.reading_notes(reader, period),  # as private as the loans (above)
         "class_name": reader.school_class.name_on(period.end) if reader.school_class else "",
     }
     return render(request, "reports/reader_record.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulation import exceptions as exc
-from circulation import selectors, services
+from circulation import hooks, selectors, services
 from circulation.barcodes import barcode_svg
 from circulation.models import Compensation, LibraryCard, Loan, Reader, ReaderKind, SchoolClass
 from library.params import BadParameter, id_param, page_param, parse_code, text_param
@@ -104,6 +104,7 @@ def reader_detail(request, pk):
             "compensations": reader.compensations.select_related("copy__record").order_by("-reported_at"),
             "kinds": [(kind.value, kind.label) for kind in Compensation.DAMAGE_KINDS],
             "today": today,
+            "sections": hooks.reader_page(request, reader),  # the reading notes (reading app)
         },
     )
 

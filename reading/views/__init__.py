@@ -30,6 +30,7 @@ from reading.views.people import (  # noqa: F401
     participant_file,
     participant_remove,
     participant_result,
+    reader_notes_section,
 )
 from reading.views.public import (  # noqa: F401
     front_shelves,

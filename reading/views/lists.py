@@ -1,6 +1,8 @@
 """The librarian's recommended lists (permission catalogue): make, import, export the wish-list;
 and a head teacher's view of the class's borrowing of the grade's lists."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from catalog import selectors as catalog_selectors
 from circulation.naming import grade_name
-from library import uploadhandlers, xlsx
+from library import uploadhandlers, uploads, xlsx
 from reading import importing, selectors, services
 from reading.exceptions import ReadingError
 from reading.forms import (
     ItemAddForm,
     ItemNoteForm,
+    ListImportConfirmForm,
     ListImportForm,
     ReadingListForm,
 )
@@ -135,12 +138,18 @@ def item_remove(request, pk: int):
     return redirect("reading:list_edit", pk=list_pk)
 
 
+PREVIEW_ROWS = 500
+
+
 @login_required
 @catalogue_required
 def list_import(request):
-    """导入推荐书目 from Excel: one list per grade; books the library lacks go on the wish-list."""
+    """导入推荐书目 from Excel: upload → preview (each row matched, missing or broken, and why) →
+    confirm. Nothing is written before the confirmation; the file waits in library.uploads."""
+    if request.method == "POST" and request.POST.get("sha"):
+        return _list_import_confirm(request)
     form = ListImportForm(request.POST or None, request.FILES or None)
-    errors: list[tuple[int, str]] = []
+    context = {"form": form}
     if request.method == "POST":
         too_large = uploadhandlers.too_large(request)
         if too_large:
@@ -150,24 +159,57 @@ def list_import(request):
             if upload.size > xlsx.max_bytes():
                 messages.error(request, xlsx.too_large_message(upload.size))
             else:
-                parsed = importing.parse(upload.read(), default_stage=form.cleaned_data["stage"])
-                errors = parsed.errors
-                if parsed.ok:
-                    made = services.reading_lists_import(
-                        title=form.cleaned_data["title"],
-                        kind=form.cleaned_data["kind"],
-                        rows=parsed.rows,
-                        featured=form.cleaned_data["featured"],
-                        by=request.user,
-                    )
-                    held = sum(1 for row in parsed.rows if row.record)
-                    messages.success(
-                        request,
-                        _("已导入 %(lists)s 份书目：%(held)s 种本馆有，%(missing)s 种本馆暂无（可导出缺藏书单）。")
-                        % {"lists": len(made), "held": held, "missing": len(parsed.rows) - held},
-                    )
-                    return redirect("reading:manage")
-    return render(request, "reading/list_import.html", {"form": form, "errors": errors})
+                content = upload.read()
+                parsed = importing.parse(content, default_stage=form.cleaned_data["stage"])
+                sha = ""
+                if parsed.ok:  # only a file that may be imported is kept (until confirmed or cancelled)
+                    sha = hashlib.sha256(content).hexdigest()
+                    uploads.save(sha, content)
+                context.update(
+                    parsed=parsed,
+                    sha=sha,
+                    shown=parsed.preview()[:PREVIEW_ROWS],
+                    file_errors=[message for line, message in parsed.errors if not line],
+                    filename=upload.name,
+                    choices=form.cleaned_data,
+                    kind_label=dict(ReadingList.Kind.choices).get(form.cleaned_data["kind"], ""),
+                )
+    return render(request, "reading/list_import.html", context)
+
+
+def _list_import_confirm(request):
+    """Step 2: import the previewed file (read again, all or nothing), or cancel; the kept file goes."""
+    sha = request.POST["sha"]
+    if request.POST.get("cancel"):
+        uploads.remove(sha)
+        messages.info(request, _("已取消导入，上传的文件已删除。"))
+        return redirect("reading:list_import")
+    content = uploads.load(sha)
+    if content is None:
+        messages.error(request, _("上传的文件已过期，请重新上传。"))
+        return redirect("reading:list_import")
+    form = ListImportConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("导入的设置有误，请重新上传。"))
+        return redirect("reading:list_import")
+    uploads.remove(sha)
+    parsed = importing.parse(content, default_stage=form.cleaned_data["stage"])
+    if not parsed.ok:
+        messages.error(request, _("文件有问题，没有导入，请重新上传。"))
+        return redirect("reading:list_import")
+    made = services.reading_lists_import(
+        title=form.cleaned_data["title"],
+        kind=form.cleaned_data["kind"],
+        rows=parsed.rows,
+        featured=form.cleaned_data["featured"],
+        by=request.user,
+    )
+    messages.success(
+        request,
+        _("已导入 %(lists)s 份书目：%(held)s 种本馆有，%(missing)s 种本馆暂无（可导出缺藏书单）。")
+        % {"lists": len(made), "held": parsed.held, "missing": parsed.missing},
+    )
+    return redirect("reading:manage")
 
 
 @login_required

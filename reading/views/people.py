@@ -1,11 +1,14 @@
 """Pages that name pupils (permission manage_readers): reading activities and term-end honours."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,18 +94,28 @@ def activity(request, pk: int):
 @require_POST
 def participant_add(request, pk: int):
     act = get_object_or_404(Activity, pk=pk)
-    form = ParticipantAddForm(request.POST)
+    _picked_reader(
+        request,
+        ParticipantAddForm(request.POST),
+        lambda reader, _form: services.participant_add(activity=act, reader=reader, by=request.user),
+        _("已加入参加者：%(name)s。"),
+    )
+    return redirect("reading:activity", pk=pk)
+
+
+def _picked_reader(request, form, action, done: str) -> None:
+    """Run `action(reader, form)` for the reader picked from a search list (the form's hidden
+    `reader`), saying what happened: a message, or the domain error's message."""
     reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
     if reader is None:
         messages.error(request, _("请从检索结果中选择读者。"))
+        return
+    try:
+        action(reader, form)
+    except ReadingError as exc:
+        messages.error(request, str(exc))
     else:
-        try:
-            services.participant_add(activity=act, reader=reader, by=request.user)
-        except ReadingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已加入参加者：%(name)s。") % {"name": reader.name})
-    return redirect("reading:activity", pk=pk)
+        messages.success(request, done % {"name": reader.name})
 
 
 @login_required
@@ -231,19 +244,14 @@ def honours_repropose(request, pk: int):
 @require_POST
 def honour_add(request, pk: int):
     honour_round = get_object_or_404(HonourRound, pk=pk)
-    form = HonourAddForm(request.POST)
-    reader = Reader.objects.filter(pk=form.cleaned_data["reader"]).first() if form.is_valid() else None
-    if reader is None:
-        messages.error(request, _("请从检索结果中选择读者。"))
-    else:
-        try:
-            services.honour_add(
-                honour_round=honour_round, reader=reader, kind=form.cleaned_data["kind"], by=request.user
-            )
-        except ReadingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已加入表彰名单：%(name)s。") % {"name": reader.name})
+    _picked_reader(
+        request,
+        HonourAddForm(request.POST),
+        lambda reader, form: services.honour_add(
+            honour_round=honour_round, reader=reader, kind=form.cleaned_data["kind"], by=request.user
+        ),
+        _("已加入表彰名单：%(name)s。"),
+    )
     return redirect("reading:honour_round", pk=pk)
 
 
@@ -319,7 +327,19 @@ def _note_readers(user):
     return Reader.objects.filter(kind="student", school_class__in=classes)
 
 
+def _note_keeper_required(view):
+    """Only the librarian or a head teacher (refused before the method is looked at)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        _note_readers(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
+@_note_keeper_required
 def notes(request):
     readers = _note_readers(request.user)
     q = _query(request, 60)
@@ -341,6 +361,7 @@ def notes(request):
 
 
 @login_required
+@_note_keeper_required
 @require_POST
 def note_add(request):
     readers = _note_readers(request.user)
@@ -361,9 +382,24 @@ def note_add(request):
 
 
 @login_required
+@_note_keeper_required
 @require_POST
 def note_remove(request, pk: int):
     note = get_object_or_404(ReadingNote, pk=pk, reader__in=_note_readers(request.user))
     services.reading_note_remove(note=note, by=request.user)
     messages.success(request, _("已删除这篇读书笔记。"))
     return redirect("reading:notes")
+
+
+NOTES_ON_READER_PAGE = 20
+
+
+def reader_notes_section(request, reader) -> str:
+    """The reader's staff page (circulation:reader_detail, permission manage_readers, which checks
+    it): the pupil's reading notes, the latest first, and their count."""
+    notes = ReadingNote.objects.filter(reader=reader).order_by("-written_on", "-pk")
+    return render_to_string(
+        "reading/_reader_notes.html",
+        {"notes": list(notes[:NOTES_ON_READER_PAGE]), "count": notes.count(), "reader": reader},
+        request=request,
+    )

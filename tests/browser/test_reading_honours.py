@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from circulation.models import Term
+from circulation.models import SchoolClass, Term
 from tests.browser.helpers import catalogue
 from tests.reading.conftest import lend, pupil
 
@@ -62,3 +62,33 @@ def test_propose_edit_publish_and_print(page, login, librarian, school_class, li
     page.get_by_role("link", name="公告名单").click()
     expect(page.get_by_test_id("announcement")).to_contain_text("张小明")
     expect(page.get_by_test_id("announcement")).not_to_contain_text("李小红")
+
+
+def test_honours_per_grade(page, login, librarian, school_class, live_server, stacks):
+    """按年级评选: the grade's best readers win whichever class they are in."""
+    today = timezone.localdate()
+    term = Term.objects.create(
+        name="本学期", school_year=2099, number=1, start=today - timedelta(days=60), end=today + timedelta(days=90)
+    )
+    sibling = SchoolClass.objects.create(entry_year=school_class.entry_year, number=school_class.number + 1)
+    first, second = pupil("张小明", school_class), pupil("李小红", school_class)
+    other = pupil("王小刚", sibling)
+    for reader, n in ((first, 4), (second, 3), (other, 2)):
+        for i in range(n):
+            lend(catalogue(f"{reader.name}的书{i}", "I287", stacks, copies=1), reader)
+
+    login(page, "librarian1")
+    page.goto(f"{live_server.url}/reading/honours/")
+    form = page.get_by_test_id("honours-new")
+    form.get_by_label("学期").select_option(label=term.name)
+    form.get_by_label("表彰名称").fill("年级读书表彰")
+    form.get_by_label("评选范围").select_option(label="按年级评选")
+    form.get_by_label("每班（年级）读书之星人数").fill("2")
+    form.get_by_label("每班（年级）读书积极分子人数").fill("0")
+    form.get_by_label("最少借阅册数").fill("2")
+    form.get_by_role("button", name="提名").click()
+    expect(page.get_by_test_id("round-rules")).to_contain_text("每个年级读书之星 2 人")
+    honours = page.get_by_test_id("honours")
+    expect(honours.get_by_role("row").filter(has_text="张小明")).to_contain_text("读书之星")
+    expect(honours.get_by_role("row").filter(has_text="李小红")).to_contain_text("读书之星")
+    expect(honours).not_to_contain_text("王小刚")  # per class, he would have been his class's star

@@ -1,5 +1,5 @@
-"""A librarian imports the grade's recommended list from Excel, sees which titles the library lacks,
-exports them as a wish-list and prints the poster; the head teacher then sees how much of the list
+"""A librarian imports the grade's recommended list from Excel (upload, preview, confirm), sees which
+titles the library lacks, exports them as a wish-list and prints the poster; the head teacher then sees how much of the list
 the class has borrowed."""
 
 from io import BytesIO
@@ -36,7 +36,16 @@ def test_import_a_list_export_the_wishlist_and_the_head_teacher_sees_the_class(
     form = page.get_by_test_id("list-import")
     form.get_by_label("Excel 文件").set_input_files(str(sheet))
     form.get_by_label("书目名称").fill("推荐书目")
-    form.get_by_role("button", name="导入").click()
+    form.get_by_role("button", name="上传并预览").click()
+    # The preview: each row's match, nothing written yet.
+    expect(page.get_by_test_id("import-summary")).to_contain_text("1 种本馆有，1 种本馆暂无")
+    expect(page.get_by_test_id("import-rows").get_by_role("row").filter(has_text="城南旧事")).to_contain_text(
+        "将列入缺藏书单"
+    )
+    expect(page.get_by_test_id("import-rows").get_by_role("row").filter(has_text="草房子")).to_contain_text(
+        "按题名和著者找到"
+    )
+    page.get_by_test_id("import-confirm").click()
     expect(page.locator(".alert-success")).to_contain_text("1 种本馆有，1 种本馆暂无")
 
     page.get_by_test_id("reading-lists").get_by_role("link", name="推荐书目").click()

@@ -45,11 +45,14 @@ def test_a_kiosk_page_answering_with_the_kiosk_page_is_not_a_refusal():
     assert not urlwalk.is_refusal(_redirect("/selfcheck/card/", "/selfcheck/"), "kiosk")
 
 
-def test_the_kiosk_may_use_only_its_own_pages_signing_out_and_the_health_check():
+def test_the_kiosk_may_use_only_its_own_pages_signing_out_the_health_check_and_the_icon():
     kiosk_names = sorted(
         name
         for name, entry in urlwalk.ACCESS.items()
         if "kiosk" in (entry[0] | entry[1] if isinstance(entry, tuple) else entry)
     )
-    assert all(name.startswith("selfcheck:") or name in {"logout", "set_language", "healthz"} for name in kiosk_names)
+    assert all(
+        name.startswith("selfcheck:") or name in {"logout", "set_language", "healthz", "favicon"}
+        for name in kiosk_names
+    )
     assert "selfcheck:kiosk" in kiosk_names and "selfcheck:kiosks" not in kiosk_names

@@ -79,6 +79,7 @@ def test_the_librarian_starts_a_round_from_the_page(client, librarian, term):
         {
             "term": term.pk,
             "title": "表彰",
+            "scope": "grade",
             "stars_per_class": 3,
             "active_per_class": 5,
             "min_loans": 5,
@@ -88,6 +89,42 @@ def test_the_librarian_starts_a_round_from_the_page(client, librarian, term):
         },
     )
     assert response.status_code == 302 and HonourRound.objects.get().created_by == librarian
+    assert HonourRound.objects.get().scope == "grade"
+    page = client.get(response["Location"]).content.decode()
+    assert "每个年级读书之星 3 人" in page
+
+
+def test_per_grade_the_best_readers_of_all_the_grades_classes_are_proposed(book, honour_round, school_class):
+    """Scope 按年级: 读书之星 go to the grade's best readers, however many come from one class; another
+    grade competes on its own; 先进班级 stay per class."""
+    sibling = SchoolClass.objects.create(entry_year=school_class.entry_year, number=school_class.number + 1)
+    older = SchoolClass.objects.create(entry_year=school_class.entry_year - 1, number=1)
+    a1, a2 = pupil("甲", school_class), pupil("乙", school_class)
+    b1 = pupil("丙", sibling)
+    c1 = pupil("丁", older)
+    borrow(book, a1, 5)
+    borrow(book, a2, 4)
+    borrow(book, b1, 3)
+    borrow(book, c1, 2)
+    honour_round.scope = HonourRound.Scope.GRADE
+    honour_round.save()
+    services.honours_propose(honour_round=honour_round)
+    got = {(h.kind, h.reader.name) for h in honour_round.honours.exclude(kind="class").select_related("reader")}
+    # one star and one active pupil per grade: 乙 (4 books) beats 丙 (3 books) of the other class
+    assert got == {("star", "甲"), ("active", "乙"), ("star", "丁")}
+    by_class = dict(honour_round.honours.exclude(kind="class").values_list("reader__name", "school_class_id"))
+    assert by_class["乙"] == school_class.pk  # the certificate still names the pupil's class
+
+
+def test_per_class_each_class_has_its_own_stars(book, honour_round, school_class):
+    sibling = SchoolClass.objects.create(entry_year=school_class.entry_year, number=school_class.number + 1)
+    a1, a2, b1 = pupil("甲", school_class), pupil("乙", school_class), pupil("丙", sibling)
+    borrow(book, a1, 5)
+    borrow(book, a2, 4)
+    borrow(book, b1, 3)
+    services.honours_propose(honour_round=honour_round)
+    got = {(h.kind, h.reader.name) for h in honour_round.honours.exclude(kind="class").select_related("reader")}
+    assert got == {("star", "甲"), ("active", "乙"), ("star", "丙")}
 
 
 @pytest.mark.parametrize("user", ["teacher", "assistant"])

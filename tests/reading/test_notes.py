@@ -62,3 +62,19 @@ def test_notes_count_in_the_honours(book, term, school_class):
     services.honours_propose(honour_round=honour_round)
     star = honour_round.honours.get(kind="star")
     assert (star.reader, star.loans, star.notes) == (reader, 1, 2)  # 1 + 2 notes beats 2 loans
+
+
+def test_the_readers_staff_page_lists_the_pupils_notes(client, librarian, assistant, school_class):
+    reader = pupil("张小明", school_class)
+    ReadingNote.objects.create(reader=reader, book_title="草房子", written_on=date(2025, 11, 1), note="感动")
+    ReadingNote.objects.create(
+        reader=pupil("李小红", school_class), book_title="别人的书", written_on=date(2025, 11, 1)
+    )
+    client.force_login(librarian)
+    html = client.get(f"/circulation/readers/{reader.pk}/").content.decode()
+    section = html[html.index('data-testid="reader-notes-headline"') :]
+    assert "读书笔记 1 篇" in section and "草房子" in section and "感动" in section
+    assert "别人的书" not in section
+    client.force_login(assistant)  # a student assistant sees no pupil's reading
+    response = client.get(f"/circulation/readers/{reader.pk}/")
+    assert response.status_code == 403 and "草房子" not in response.content.decode()

@@ -54,6 +54,7 @@ def test_summary_export_file_name_and_sheets(summary_book):
         "分类借阅",
         "剔除注销",
         "与上期对比",
+        "阅读推广",
         "工作总结",
     ]
 

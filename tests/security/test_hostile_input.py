@@ -60,12 +60,18 @@ BROKEN_BODIES = [
 ]
 
 # Pages whose forms only show in a state reached by a query: the form after the ISBN step, the
-# desk with a reader chosen (renew, report lost or damaged), the desk's compensation form.
+# desk with a reader chosen (renew, report lost or damaged), the desk's compensation form, the
+# reading app's pages with a reader or a book found.
 FORM_STATES = {
     "catalog:record_new": lambda d: "isbn=",
     "circulation:desk": lambda d: f"reader={d.reader.pk}",
     "circulation:desk_compensation": lambda d: f"barcode={d.loan.copy.barcode}&reader={d.reader.pk}",
     "catalog:weeding": lambda d: f"q={d.record.title[:4]}",
+    # the reading app's "add" forms show beside a reader (or a book) found by a search
+    "reading:activity": lambda d: f"q={d.reader.name}",
+    "reading:honour_round": lambda d: f"q={d.reader.name}",
+    "reading:notes": lambda d: f"q={d.reader.name}",
+    "reading:list_edit": lambda d: f"q={d.record.title[:4]}",
 }
 
 # Parameters every view may meet in a link (kept out of the per-view source scan's reach).
