@@ -280,11 +280,16 @@ def decode_record(chunk: bytes, encoding: str) -> MarcRecord:
         if tag < "010" and tag.isdigit():
             record.add_field(Field(tag=tag, data=decode_text(data, encoding)))
             continue
-        parts = data.split(b"\x1f")
-        indicators = (parts[0].decode("latin-1") + "  ")[:2]
-        subfields = [
-            Subfield(part[:1].decode("latin-1"), decode_text(part[1:], encoding)) for part in parts[1:] if part
-        ]
+        if encoding == "marc8":  # MARC-8 escapes hold their state within a subfield: one at a time
+            parts = data.split(b"\x1f")
+            indicators = (parts[0].decode("latin-1") + "  ")[:2]
+            subfields = [
+                Subfield(part[:1].decode("latin-1"), decode_text(part[1:], encoding)) for part in parts[1:] if part
+            ]
+        else:  # 0x1F never occurs inside a UTF-8 or GB18030 character: decode the field at once
+            parts = decode_text(data, encoding).split("\x1f")
+            indicators = (parts[0] + "  ")[:2]
+            subfields = [Subfield(part[0], part[1:]) for part in parts[1:] if part]
         record.add_field(Field(tag, Indicators(*indicators), subfields))
     return record
 

@@ -3,6 +3,9 @@
 `pool_import` puts a whole file into the pool in one transaction (streamed into PostgreSQL with
 COPY, so a 100,000-record file takes seconds); `lookup_isbn` and `search` answer with Candidates
 for the cataloguing form. Each pool record keeps the file it came from and its raw MARC bytes.
+A Candidate's `fields` are the row catalog.marc read from the record, as stored: the bibliographic
+keys, plus the supplier's holdings where the file had them (`barcodes`, a list, and `book_number`),
+which belong to the supplier's or another library's copies, not to this school's.
 """
 
 import hashlib

@@ -155,3 +155,18 @@ def test_a_wrong_class_typed_on_the_preview_is_a_problem_of_that_record(stacks):
     )
     assert not checked.ok and checked.problem_rows[0].problems[0].startswith("第 3 条记录，字段 690$a：")
     assert not ImportLog.objects.exists()
+
+
+def test_excel_rows_of_the_same_book_share_a_record_and_the_preview_says_so(stacks):
+    from catalog import excel
+    from tests.catalog.test_import import xlsx
+
+    row = ["草房子", "曹文轩", "天天出版社", 2016, 25, "9787544800013", "I287.45", 1, "", "书库", "高年级", "采购"]
+    content = xlsx([row, row])
+    checked = importing.check_rows(
+        excel.read_rows(content), kind="excel", filename="f", content=content, default_location=stacks
+    )
+    assert checked.new_records == 1 and checked.rows[1].merged_into == 2
+    assert "与第 2 行是同一种书" in checked.rows[1].warnings[0]
+    log = importing.run_import(checked)
+    assert (log.records_created, log.copies_created) == (1, 2)
