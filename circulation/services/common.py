@@ -23,7 +23,7 @@ from circulation.models import (
     Reader,
     SchoolClass,
 )
-from library.prepared import Part, PreparedSelect
+from library.prepared import Part, PreparedInsert, PreparedSelect
 
 Action = CirculationEvent.Action
 
@@ -36,9 +36,17 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _log(action: str, *, at: datetime, by=None, desk: str = "", reader=None, copy=None, loan=None, detail: str = ""):
-    return CirculationEvent.objects.create(
-        action=action, at=at, by=by, desk=desk[:40], reader=reader, copy=copy, loan=loan, detail=str(detail)[:300]
+    # Every checkout and return logs: the INSERT's SQL is built once (library/prepared.py).
+    return _event_insert().save(
+        CirculationEvent(
+            action=action, at=at, by=by, desk=desk[:40], reader=reader, copy=copy, loan=loan, detail=str(detail)[:300]
+        )
     )
+
+
+@functools.cache
+def _event_insert() -> PreparedInsert:
+    return PreparedInsert(CirculationEvent)
 
 
 def _user(by):

@@ -6,7 +6,7 @@ from django.db.models import JSONField
 from django.db.transaction import TransactionManagementError
 
 from circulation.models import Reader, SchoolClass
-from library.prepared import Part, PreparedSelect
+from library.prepared import Part, PreparedInsert, PreparedSelect
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,19 @@ def test_a_locking_read_refuses_to_run_outside_a_transaction():
         select.fetch(["张%"])
     with transaction.atomic():
         assert [r.name for r in select.fetch(["张%"])] == ["张老师"]
+
+
+def test_an_insert_writes_the_row_save_writes(school_class, django_assert_num_queries):
+    pupil = Reader(name="张小明", kind="student", school_class=school_class, student_number="20250101")
+    with django_assert_num_queries(1):
+        PreparedInsert(Reader).save(pupil)
+    assert pupil.pk and not pupil._state.adding
+    saved = Reader.objects.get(pk=pupil.pk)
+    assert (saved.name, saved.school_class, saved.student_number) == ("张小明", school_class, "20250101")
+    assert saved.created_at is not None  # auto_now_add, as save() sets it
+
+
+def test_an_insert_refuses_an_unsaved_related_object(school_class):
+    with pytest.raises(ValueError):
+        PreparedInsert(Reader).save(Reader(name="张小明", kind="student", school_class=SchoolClass()))
+    assert not Reader.objects.exists()
