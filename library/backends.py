@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import CharField, Q
-from django.db.models.expressions import RawSQL
+
+from library.prepared import Part, PreparedSelect
 
 
 class PermissionBackend(ModelBackend):
@@ -20,13 +21,10 @@ class PermissionBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        UserModel = get_user_model()
-        try:
-            user = UserModel._default_manager.annotate(
-                permission_names=RawSQL(_permissions_sql(), [], output_field=ArrayField(CharField()))
-            ).get(pk=user_id)
-        except UserModel.DoesNotExist:
+        found = _user_select().fetch([user_id])
+        if not found:
             return None
+        user = found[0]
         names = user.__dict__.pop("permission_names")
         if not self.user_can_authenticate(user):
             return None
@@ -45,6 +43,19 @@ class PermissionBackend(ModelBackend):
                 for app, codename in perms.values_list("content_type__app_label", "codename").order_by().distinct()
             }
         return user_obj._perm_cache
+
+
+@functools.cache
+def _user_select() -> PreparedSelect:
+    """As UserModel._default_manager.get(pk=…) with the permission names, its SQL built once:
+    every signed-in request reads its user."""
+    UserModel = get_user_model()
+    table = UserModel._meta.db_table
+    return PreparedSelect(
+        [Part(UserModel, table)],
+        f"SELECT {{columns}} FROM {table} WHERE {table}.{UserModel._meta.pk.column} = %s",
+        extra={"permission_names": (_permissions_sql(), ArrayField(CharField()))},
+    )
 
 
 @functools.cache

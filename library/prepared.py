@@ -31,7 +31,7 @@ class Part:
 class PreparedSelect:
     """`sql` holds "{columns}" where the columns of the parts and the extra columns go.
 
-    extra: attribute name → (SQL expression, its output Field class); the extras' query parameters
+    extra: attribute name → (SQL expression, its output Field or Field class); the extras' query parameters
     come first in fetch()'s params, in this order, then those of the rest of the SQL.
     lock: the SQL locks rows (FOR UPDATE), so it must run inside a transaction.
     """
@@ -51,7 +51,7 @@ class PreparedSelect:
         for name, (expression, field_class) in (extra or {}).items():
             self._extra.append((name, len(columns)))
             columns.append(f"({expression})")
-            fields.append(field_class())
+            fields.append(field_class() if isinstance(field_class, type) else field_class)
         self._fields = fields
         self.sql = sql.replace("{columns}", ", ".join(columns))
         self._converters = None
