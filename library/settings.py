@@ -216,6 +216,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Shared desk computers: the session ends when the browser closes, and after SESSION_IDLE_HOURS
 # without a request (library.middleware.IdleSessionMiddleware moves its expiry with use).
+SESSION_ENGINE = "library.sessions"  # database sessions, read with SQL built once
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
 

@@ -5,12 +5,13 @@ import functools
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, DecimalField, IntegerField, JSONField
-from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Copy, Record
+from catalog.models import Copy, Location, Record
 from circulation import exceptions as exc
 from circulation.models import (
     CirculationEvent,
@@ -20,7 +21,10 @@ from circulation.models import (
     Loan,
     LoanPolicy,
     Reader,
+    SchoolClass,
+    TitleLoanRule,
 )
+from library.prepared import Part, PreparedInsert, PreparedSelect
 
 Action = CirculationEvent.Action
 
@@ -33,9 +37,17 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _log(action: str, *, at: datetime, by=None, desk: str = "", reader=None, copy=None, loan=None, detail: str = ""):
-    return CirculationEvent.objects.create(
-        action=action, at=at, by=by, desk=desk[:40], reader=reader, copy=copy, loan=loan, detail=str(detail)[:300]
+    # Every checkout and return logs: the INSERT's SQL is built once (library/prepared.py).
+    return _event_insert().save(
+        CirculationEvent(
+            action=action, at=at, by=by, desk=desk[:40], reader=reader, copy=copy, loan=loan, detail=str(detail)[:300]
+        )
     )
+
+
+@functools.cache
+def _event_insert() -> PreparedInsert:
+    return PreparedInsert(CirculationEvent)
 
 
 def _user(by):
@@ -116,15 +128,6 @@ def _state_sql() -> dict[str, tuple[str, type]]:
     }
 
 
-def _state_annotations(today: date) -> dict[str, RawSQL]:
-    """reader_state()'s figures as annotations; they refer to the reader's table, so they also work
-    on a query of another model that joins the reader (a loan with select_related("reader"))."""
-    return {
-        name: RawSQL(sql, [today] if "%s" in sql else [], output_field=field())
-        for name, (sql, field) in _state_sql().items()
-    }
-
-
 @functools.cache
 def _policy_decimals() -> dict[str, Decimal]:
     """LoanPolicy's decimal columns and their quantum (built once: this runs on every desk scan)."""
@@ -147,7 +150,7 @@ def _policy_from_json(row: dict) -> LoanPolicy:
 
 
 def _with_state(reader: Reader, values) -> Reader:
-    """Put the figures read by _state_annotations() on the reader (from itself or another row)."""
+    """Put the figures of _state_sql() on the reader (read with it, or with another row: a loan)."""
     for name in _state_sql():
         setattr(reader, name, getattr(values, name))
     reader.kind_policies = [_policy_from_json(row) for row in reader.kind_policies]
@@ -167,11 +170,54 @@ def reader_state(reader_id: int, today: date, *, lock: bool = False) -> Reader |
     if lock:
         # Lock first, then read the figures in a new statement: under READ COMMITTED a statement
         # that waited for the lock would still count the loans with its old snapshot.
-        list(Reader.objects.select_for_update().filter(pk=reader_id).order_by().values_list("pk", flat=True))
-    reader = (
-        Reader.objects.select_related("school_class").annotate(**_state_annotations(today)).filter(pk=reader_id).first()
+        if not connection.in_atomic_block:
+            raise TransactionManagementError("reader_state(lock=True) must run inside a transaction")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {Reader._meta.db_table} WHERE id = %s FOR UPDATE", [reader_id])
+    # As Reader.objects.select_related("school_class") with the figures as annotations, its SQL
+    # built once (library/prepared.py): this runs on every desk scan.
+    found = _reader_state_select().fetch([*_state_params(today), reader_id])
+    return _with_state(found[0], found[0]) if found else None
+
+
+@functools.cache
+def _reader_state_select() -> PreparedSelect:
+    reader, school_class = Reader._meta.db_table, SchoolClass._meta.db_table
+    return PreparedSelect(
+        [Part(Reader, reader), Part(SchoolClass, school_class, "school_class")],
+        f"SELECT {{columns}} FROM {reader} LEFT JOIN {school_class}"
+        f" ON {school_class}.id = {reader}.{Reader._meta.get_field('school_class').column} WHERE {reader}.id = %s",
+        extra=_state_sql(),
     )
-    return _with_state(reader, reader) if reader is not None else None
+
+
+def _lock_open_loan(copy_id: int, today: date) -> Loan | None:
+    """The copy's open loan, locked, with its reader (and class) carrying reader_state()'s figures,
+    read in the same statement (they refer to the reader's table, which the loan joins)."""
+    found = _open_loan_select().fetch([*_state_params(today), copy_id])
+    if not found:
+        return None
+    loan = found[0]
+    _with_state(loan.reader, loan)
+    return loan
+
+
+@functools.cache
+def _open_loan_select() -> PreparedSelect:
+    loan, reader, school_class = (m._meta.db_table for m in (Loan, Reader, SchoolClass))
+    return PreparedSelect(
+        [Part(Loan, loan), Part(Reader, reader, "reader"), Part(SchoolClass, school_class, "reader.school_class")],
+        f"SELECT {{columns}} FROM {loan} LEFT JOIN {reader} ON {reader}.id = {loan}.reader_id"
+        f" LEFT JOIN {school_class} ON {school_class}.id = {reader}.school_class_id"
+        f" WHERE {loan}.copy_id = %s AND {loan}.returned_at IS NULL ORDER BY {loan}.id LIMIT 1 FOR UPDATE OF {loan}",
+        extra=_state_sql(),
+        lock=True,
+    )
+
+
+def _state_params(today: date) -> list:
+    """The query parameters of _state_sql()'s figures, in order (the day for n_overdue)."""
+    return [today for sql, _field in _state_sql().values() for _ in range(sql.count("%s"))]
 
 
 def reader_blocks(
@@ -204,27 +250,44 @@ def _lock_copy(barcode: str, *, reader_id: int | None = None) -> Copy:
     whether that reader has another copy of the same title on loan (read in the same statement, so
     the checkout's warning costs no query)."""
     barcode = (barcode or "").strip()
-    qs = (
-        Copy.objects.select_for_update(of=("self",))
-        # record__loan_rule: a title lent by rules of its own (current periodical issues).
-        .select_related("record", "location", "record__loan_rule")
-        # The record's search columns are wide and never needed at the desk.
-        .defer("record__search_text", "record__search_document")
-    )
+    # As Copy.objects.select_for_update(of=("self",)).select_related("record", "location",
+    # "record__loan_rule"), with its SQL built once (library/prepared.py): every desk scan of a book
+    # locks its copy. record__loan_rule: a title lent by rules of its own (current periodical issues).
     if reader_id is not None:
-        loan, copy = Loan._meta.db_table, Copy._meta.db_table
-        qs = qs.annotate(
-            reader_has_title=RawSQL(
-                f"EXISTS (SELECT 1 FROM {loan} l JOIN {copy} c ON c.id = l.copy_id WHERE l.reader_id = %s"
-                f" AND l.returned_at IS NULL AND c.record_id = {copy}.record_id)",
-                [reader_id],
-                output_field=BooleanField(),
-            )
+        found = _lock_copy_select(with_reader=True).fetch([reader_id, barcode])
+    else:
+        found = _lock_copy_select(with_reader=False).fetch([barcode])
+    if not found:
+        raise exc.UnknownBarcode(_("条码“%(code)s”不存在，请检查是否扫错。") % {"code": barcode})
+    return found[0]
+
+
+@functools.cache
+def _lock_copy_select(*, with_reader: bool) -> PreparedSelect:
+    copy, record, location, loan = (m._meta.db_table for m in (Copy, Record, Location, Loan))
+    rule = TitleLoanRule._meta.db_table
+    extra = {}
+    if with_reader:
+        extra["reader_has_title"] = (
+            f"EXISTS (SELECT 1 FROM {loan} l JOIN {copy} c ON c.id = l.copy_id WHERE l.reader_id = %s"
+            f" AND l.returned_at IS NULL AND c.record_id = {copy}.record_id)",
+            BooleanField,
         )
-    try:
-        return qs.get(barcode=barcode)
-    except Copy.DoesNotExist:
-        raise exc.UnknownBarcode(_("条码“%(code)s”不存在，请检查是否扫错。") % {"code": barcode}) from None
+    return PreparedSelect(
+        [
+            # The record's search columns are wide and never needed at the desk.
+            Part(Copy, copy),
+            Part(Record, record, "record", defer=("search_text", "search_document")),
+            Part(Location, location, "location"),
+            Part(TitleLoanRule, rule, "record.loan_rule"),
+        ],
+        f"SELECT {{columns}} FROM {copy} JOIN {record} ON {record}.id = {copy}.record_id"
+        f" JOIN {location} ON {location}.id = {copy}.location_id"
+        f" LEFT JOIN {rule} ON {rule}.record_id = {record}.id"
+        f" WHERE {copy}.barcode = %s FOR UPDATE OF {copy}",
+        extra=extra,
+        lock=True,
+    )
 
 
 def log_refusal(*, error: exc.CirculationError, reader=None, copy_barcode: str = "", by=None, now=None, desk=""):

@@ -30,11 +30,10 @@ from circulation.models import (
 from circulation.services.common import (
     Action,
     _lock_copy,
+    _lock_open_loan,
     _log,
     _now,
-    _state_annotations,
     _user,
-    _with_state,
     log_refusal,
     policy_for,
     reader_blocks,
@@ -275,21 +274,14 @@ def loan_return(*, copy_barcode: str, by=None, now: datetime | None = None, desk
     today = timezone.localdate(now)
     with transaction.atomic():
         copy = _lock_copy(copy_barcode)
-        loan = (
-            Loan.objects.select_for_update(of=("self",))
-            .select_related("reader__school_class")
-            # The reader's state for the desk's panel, read with the loan (display only: the rules
-            # of a return do not depend on it).
-            .annotate(**_state_annotations(today))
-            .filter(copy=copy, returned_at__isnull=True)
-            .first()
-        )
+        # Locked, with the reader's state for the desk's panel (display only: the rules of a return
+        # do not depend on it).
+        loan = _lock_open_loan(copy.pk, today)
         if loan is None:
             raise exc.NotOnLoan(
                 _("《%(title)s》（%(code)s）没有借出记录，无需归还。")
                 % {"title": copy.record.title, "code": copy.barcode}
             )
-        _with_state(loan.reader, loan)
         loan.returned_at = max(now, loan.checked_out_at)
         loan.returned_by = _user(by)
         loan.save(update_fields=["returned_at", "returned_by"])

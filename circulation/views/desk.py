@@ -44,8 +44,14 @@ def _remember(request, reader_id: int) -> None:
         request.session[DESK_SEEN] = (seen + [reader_id])[-SEEN_LIMIT:]
 
 
+def seen_readers(request) -> set[int]:
+    """The readers scanned (card) or typed (学号) in this desk session: those a student assistant
+    may see. Every page that shows an assistant reader names asks here (the hold shelf too)."""
+    return set(request.session.get(DESK_SEEN, []))
+
+
 def may_see(request, reader_id: int) -> bool:
-    return privacy.sees_reader_names(request.user) or reader_id in request.session.get(DESK_SEEN, [])
+    return privacy.sees_reader_names(request.user) or reader_id in seen_readers(request)
 
 
 def _book(copy) -> str:

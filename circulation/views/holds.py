@@ -14,6 +14,7 @@ from catalog.models import Record
 from circulation import exceptions as exc
 from circulation import privacy, selectors, services
 from circulation.models import Hold, Reader
+from circulation.views.desk import seen_readers
 from library.params import clean_text, has_forbidden_chars
 
 
@@ -128,7 +129,7 @@ def holds(request):
     # A student assistant sees the names only of the readers scanned at their desk (privacy.py):
     # the hold shelf is found by title and barcode, the reader by scanning their card.
     everyone = privacy.sees_reader_names(request.user)
-    seen = set(request.session.get("desk_seen", []))
+    seen = seen_readers(request)
     for h in [*ready, *waiting, *expired]:
         h.show_name = everyone or h.reader_id in seen
         if getattr(h, "now_for", None) is not None:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from circulation import services
 from circulation.models import Loan
+from circulation.views.desk import DESK_READER
 from tests.conftest import make_reader
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +28,14 @@ def test_an_empty_enter_changes_nothing(client, setup):
     post(client, card_of(setup["reader"]))
     response = post(client, "   ", setup["reader"])
     assert response.status_code == 204 and response.content == b""
-    assert client.session["desk_reader"] == setup["reader"].pk
+    assert client.session[DESK_READER] == setup["reader"].pk
 
 
 def test_an_exact_student_number_selects_the_reader(client, setup):
     client.force_login(setup["by"])
     body = post(client, "20230201").content.decode()
     assert "读者：张小明" in body and 'id="desk-reader" name="reader" value="%s"' % setup["reader"].pk in body
-    assert client.session["desk_reader"] == setup["reader"].pk
+    assert client.session[DESK_READER] == setup["reader"].pk
 
 
 def test_a_return_never_changes_the_checkout_reader(client, setup, school_class):
@@ -45,7 +46,7 @@ def test_a_return_never_changes_the_checkout_reader(client, setup, school_class)
     body = post(client, "A0000003", setup["reader"], mode="return").content.decode()
     assert "已还《西游记》（A0000003） · 读者：金航晨" in body
     assert 'id="desk-reader"' not in body  # the page's checkout reader is left as it is
-    assert client.session["desk_reader"] == setup["reader"].pk
+    assert client.session[DESK_READER] == setup["reader"].pk
     # Back to lending (F2): the panel of the reader who was there before, and the screen says so.
     resumed = client.get(reverse("circulation:desk_reader", args=[setup["reader"].pk]), {"resume": "1"})
     assert "当前读者仍是 张小明（还书前的读者）" in resumed.content.decode()
@@ -86,7 +87,7 @@ def test_two_name_matches_are_listed_and_the_reader_stays(client, setup, school_
     body = response.content.decode()
     assert "找到 2 位读者，请选择（当前读者不变）" in body and body.count('data-testid="pick-reader"') == 2
     assert response["HX-Reswap"] == "none" and 'id="desk-reader"' not in body
-    assert client.session["desk_reader"] == setup["reader"].pk
+    assert client.session[DESK_READER] == setup["reader"].pk
 
 
 def test_a_page_showing_another_reader_than_the_desk_session_lends_nothing(client, setup, school_class):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from circulation import exceptions as exc
 from circulation import selectors, services
 from circulation.models import Hold, SchoolClass
+from circulation.views.desk import DESK_SEEN
 from tests.circulation.conftest import aware
 from tests.conftest import make_reader, make_user
 
@@ -158,7 +159,7 @@ def test_the_hold_shelf_and_slip_show_a_student_assistant_no_names(client, teach
 def test_a_reader_scanned_at_the_assistants_desk_is_named_on_the_hold_shelf(client, teachers_hold, teacher, assistant):
     client.force_login(assistant)
     session = client.session
-    session["desk_seen"] = [teachers_hold.reader_id]
+    session[DESK_SEEN] = [teachers_hold.reader_id]
     session.save()
     assert teacher.reader.name in client.get(reverse("circulation:holds")).content.decode()
     assert teacher.reader.name in client.get(reverse("circulation:hold_slip", args=[teachers_hold.pk])).content.decode()

@@ -39,6 +39,34 @@ def test_superuser_has_every_permission(db):
     }
 
 
+def test_the_signed_in_user_comes_with_their_permissions_in_one_query(librarian, django_assert_num_queries):
+    librarian.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    with django_assert_num_queries(1):
+        user = PermissionBackend().get_user(librarian.pk)
+        assert user.has_perm("library.use_desk") and user.has_perm("library.view_reports")
+        assert not user.has_perm("library.manage_school")
+    assert user.get_all_permissions() == PermissionBackend().get_all_permissions(_fresh(librarian))
+    assert not hasattr(user, "permission_names")
+
+
+def test_get_user_gives_a_superuser_every_permission_and_refuses_an_inactive_user(teacher):
+    root = User.objects.create_superuser("root", password="x-long-pass-123")
+    assert PermissionBackend().get_user(root.pk).get_all_permissions() == PermissionBackend().get_all_permissions(
+        _fresh(root)
+    )
+    teacher.is_active = False
+    teacher.save()
+    assert PermissionBackend().get_user(teacher.pk) is None
+    assert PermissionBackend().get_user(10**9) is None
+
+
+def test_a_role_taken_away_counts_from_the_next_request(client, librarian):
+    client.force_login(librarian)
+    assert client.get(reverse("circulation:desk")).status_code == 200
+    librarian.groups.clear()
+    assert client.get(reverse("circulation:desk")).status_code == 403
+
+
 def test_pages_still_name_the_school_and_the_role(client, librarian):
     School.objects.update_or_create(pk=1, defaults={"name": "书香实验小学"})
     client.force_login(librarian)

@@ -59,9 +59,10 @@ def test_summary_query_count_is_pinned(client, librarian, school, django_assert_
     SummaryCache.objects.all().delete()
     # computed (37; plus 3 that add the anonymised borrowers back: participation, per class, the
     # previous period's participation; one for the repairs (修补) and three for the periodicals:
-    # subscriptions, school, standard) + fingerprint, settings, cache lookup and upsert
+    # subscriptions, school, standard) + fingerprint, settings, cache lookup and upsert (the user's
+    # permissions come with the user: library/backends.py)
     # + the reading promotion (not kept: activities, published honour rounds)
-    with django_assert_num_queries(55):
+    with django_assert_num_queries(54):
         client.get(url)
 
 
@@ -69,7 +70,9 @@ def test_a_finished_terms_summary_is_read_from_the_cache(client, librarian, scho
     client.force_login(librarian)
     url = reverse("reports:summary") + term_q(school)
     client.get(url)
-    with django_assert_num_queries(13):  # 11 + the reading promotion (activities, honour rounds: not kept)
+    # 10 (the user's permissions come with the user) + the reading promotion (activities, honour
+    # rounds: not kept)
+    with django_assert_num_queries(12):
         client.get(url)
 
 
@@ -154,7 +157,7 @@ def test_class_report_query_count_is_pinned(client, head_teacher, school, django
     client.force_login(head_teacher)
     url = reverse("reports:class_report", args=[school.classes["B"].pk]) + term_q(school)
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):  # the user's permissions come with the user
         client.get(url)
 
 

@@ -170,9 +170,10 @@ def test_a_copy_found_again_is_restored_from_the_scanning_page(client, librarian
 def test_a_scan_at_the_page_costs_a_fixed_number_of_queries(
     client, librarian, open_st, stacks, django_assert_num_queries
 ):
-    """Session, user, permissions, the stocktake, the location; in the transaction (savepoint):
-    lock the stocktake, record and classify the scan, mark the listed copy; then the row shown."""
+    """Session, user (with its permissions), the stocktake, the location; in the transaction
+    (savepoint): lock the stocktake, record and classify the scan, mark the listed copy; then the
+    row shown."""
     client.force_login(librarian)
     client.post(f"/stocktake/{open_st.pk}/scan/", {"barcode": "A1", "location": stacks.pk}, **SCAN)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.post(f"/stocktake/{open_st.pk}/scan/", {"barcode": "A2", "location": stacks.pk}, **SCAN)
