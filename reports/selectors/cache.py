@@ -9,7 +9,6 @@ fingerprint, so it is recomputed then, and reused while the desk is quiet.
 """
 
 import hashlib
-import pickle
 from datetime import date
 
 from django.db import connection
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 
 from reports.models import ReportSettings, SummaryCache
 from reports.periods import Period
+from reports.selectors.codec import decode, encode
 from reports.selectors.summary import Summary, semester_summary
 
 _FINGERPRINT_SQL = """
@@ -66,7 +66,8 @@ def _fingerprint(periods: list[Period]) -> str:
 
 
 # Part of every key: raise it when the Summary's shape changes, so older kept figures are not read back.
-FORMAT = 1
+# 2: JSON in `figures` (1 was a pickle in `data`, still written by code from before migration 0004).
+FORMAT = 2
 
 
 def _key(period: Period, previous: Period | None, today: date) -> str:
@@ -83,10 +84,9 @@ def summary_for(period: Period, previous: Period | None, today: date) -> Summary
     """semester_summary(), kept and reused while its fingerprint holds (a running period: today only)."""
     key = _key(period, previous, today)
     fingerprint = _fingerprint([p for p in (period, previous) if p is not None])
-    row = SummaryCache.objects.filter(key=key).only("fingerprint", "data").first()
-    if row is not None and row.fingerprint == fingerprint:
-        # Our own table, written below from our own objects (never from user input).
-        return pickle.loads(bytes(row.data))  # noqa: S301
+    row = SummaryCache.objects.filter(key=key).only("fingerprint", "figures").first()
+    if row is not None and row.fingerprint == fingerprint and row.figures is not None:
+        return decode(row.figures)
     summary = semester_summary(period, previous, today)
-    SummaryCache.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint, "data": pickle.dumps(summary)})
+    SummaryCache.objects.update_or_create(key=key, defaults={"fingerprint": fingerprint, "figures": encode(summary)})
     return summary
