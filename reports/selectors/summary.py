@@ -15,17 +15,19 @@ from reports.periods import Period
 from reports.selectors.base import ratio, share
 from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
 from reports.selectors.classes import class_and_grade_rows, class_gap
-from reports.selectors.collection import collection_figures, holdings
+from reports.selectors.collection import collection_figures, copy_figures, holdings
 from reports.selectors.period_pass import PeriodPass
 from reports.selectors.readers import reader_figures, top_readers, top_readers_by_grade
 
 
-def core_figures(period: Period, cap: int | None = None, figures: PeriodPass | None = None) -> dict:
-    """The main figures of the period (`figures`: its loan pass, when the caller has one)."""
+def core_figures(
+    period: Period, cap: int | None = None, figures: PeriodPass | None = None, held: dict | None = None
+) -> dict:
+    """The main figures of the period (`figures`, `held`: its loan pass and holdings, when the caller has them)."""
     figures = figures or PeriodPass(period)
     readers = reader_figures(period, figures)
     circ = circulation_figures(period, figures)
-    held = holdings(period.end, cap)
+    held = held or holdings(period.end, cap)
     students = readers["students"]
     return {
         "readers": readers,
@@ -82,7 +84,7 @@ def _flat(core: dict) -> dict:
     }
 
 
-def comparison_figures(period: Period) -> dict:
+def comparison_figures(period: Period, held: dict | None = None) -> dict:
     """The compared figures of the previous period only: its loan pass without the details, its
     enrolment and holdings (3 queries instead of the full set)."""
     figures = PeriodPass(period, detail=False)
@@ -96,7 +98,7 @@ def comparison_figures(period: Period) -> dict:
     )
     readers = {"students": students, "students_borrowed": students_borrowed}
     circ, returns = figures.loans["totals"], figures.loans["returns"]
-    held = holdings(period.end)
+    held = held or holdings(period.end)
     students = readers["students"]
     return {
         "students": students,
@@ -229,7 +231,8 @@ def semester_summary(period: Period, previous: Period | None, today: date | None
 def _summary(period: Period, previous: Period | None) -> Summary:
     settings = ReportSettings.current()
     figures = PeriodPass(period)  # the period's loans read once for every figure below
-    core = core_figures(period, settings.duplicate_cap, figures)
+    copies = copy_figures(period, settings.duplicate_cap, previous.end if previous else None)
+    core = core_figures(period, settings.duplicate_cap, figures, copies["held"])
     classes, grades = class_and_grade_rows(period, figures)
     # Students per stage from the class rows (enrolled students are always in a class): one query fewer.
     by_stage: dict[str, int] = {}
@@ -237,7 +240,7 @@ def _summary(period: Period, previous: Period | None) -> Summary:
         if c.students:
             by_stage[c.stage] = by_stage.get(c.stage, 0) + c.students
     school = School.objects.order_by("pk").first()
-    prev_figures = comparison_figures(previous) if previous else None
+    prev_figures = comparison_figures(previous, copies["before"]) if previous else None
     ranked, clc = _titles_and_classes(period, 20, figures)
     return Summary(
         period=period,
@@ -251,6 +254,7 @@ def _summary(period: Period, previous: Period | None) -> Summary:
             school.stage if school else School.Stage.PRIMARY,
             held=core["holdings"],
             settings=settings,
+            copies=copies,
         ),
         classes=classes,
         grades=grades,
