@@ -9,7 +9,9 @@ a page or workbook rendered from the kept figures is the one rendered from the c
     ClassRow(id=3, ...)       -> {"$": "ClassRow", "v": {"id": 3, ...}}
     {("primary", 3): 12}      -> {"$": "map", "v": [[{"$": "tuple", "v": ["primary", 3]}, 12]]}
 
-A value of any other type raises TypeError rather than being kept in a form that reads back wrong.
+A value of any other type raises TypeError rather than being kept in a form that reads back wrong:
+a new dataclass in the Summary goes into DATACLASSES below (tests/reports/test_summary_cache.py checks
+that the page and the workbook are the same from kept figures).
 """
 
 import dataclasses

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from circulation.models import CirculationEvent, Hold, ReaderKind
 from reports.periods import Period
-from reports.selectors.base import STAFF_KINDS, enrolled_readers, valid_card_on
+from reports.selectors.base import STAFF_KINDS, enrolled_readers, facts_at_end, valid_card_on
 
 _PASS_SQL = """
 WITH t AS MATERIALIZED (
@@ -208,12 +208,4 @@ class PeriodPass:
 
     def anonymous_borrowed(self) -> list[dict]:
         """base.anonymous_borrowed() from this pass (the facts of the day kept nearest the period's end)."""
-        rows = []
-        for b in self.loans["anonymous"]:
-            days = sorted(b["facts"])
-            if not days:
-                continue
-            day = next((d for d in days if d >= self.period.end.isoformat()), days[-1])
-            enrolled, carded = b["facts"][day]
-            rows.append({"kind": b["kind"], "school_class": b["school_class"], "enrolled": enrolled, "carded": carded})
-        return rows
+        return facts_at_end([(b["kind"], b["school_class"], b["facts"]) for b in self.loans["anonymous"]], self.period)
