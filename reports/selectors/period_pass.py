@@ -59,13 +59,14 @@ by_borrower AS (
 ),
 by_visit AS (
     SELECT visit, bool_or(student) AS student, bool_or(staff) AS staff FROM t WHERE lent GROUP BY visit
-)
+),
+per_copy AS (SELECT copy_id, COUNT(*) AS n FROM t WHERE lent GROUP BY copy_id)
 """
 
 # The parts only the main period needs (not its comparison with the previous period).
 _DETAIL_CTE_SQL = """,
 per_record AS (
-    SELECT c.record_id, COUNT(*) AS n FROM t JOIN catalog_copy c ON c.id = t.copy_id WHERE t.lent GROUP BY c.record_id
+    SELECT c.record_id, SUM(p.n)::bigint AS n FROM per_copy p JOIN catalog_copy c ON c.id = p.copy_id GROUP BY c.record_id
 ),
 by_class AS (
     SELECT school_class_id, borrower, COUNT(*) FILTER (WHERE student) AS loans,
@@ -86,7 +87,7 @@ SELECT json_build_object(
       'student_loans', COUNT(*) FILTER (WHERE student),
       'staff_loans', COUNT(*) FILTER (WHERE staff),
       'collective_loans', COUNT(*) FILTER (WHERE collective),
-      'copies_lent', COUNT(DISTINCT copy_id)) FROM t WHERE lent),
+      'copies_lent', (SELECT COUNT(*) FROM per_copy)) FROM t WHERE lent),
   'borrowers', (SELECT json_build_object(
       'borrowers', COUNT(*) FILTER (WHERE individual),
       'student_borrowers', COUNT(*) FILTER (WHERE student),
