@@ -11,6 +11,8 @@ benchmark database in BENCH_DATABASE_URL). Targets (issue 15): summary < 0.5 s, 
 The period is the last finished term, whose figures are kept after the first view (reports.models.
 SummaryCache): "summary" and "export" are the views people see; "summary, computed" and "export,
 computed" empty the cache before every run, i.e. the first view after a past loan was edited.
+"running term" is the term that holds today (when the dataset has one), computed: every loan or return
+at the desk changes its figures, so in opening hours that is what a head of school waits for.
 """
 
 import argparse
@@ -18,9 +20,18 @@ import os
 import statistics
 import time
 
-from common import default_url, prepare  # bench/ is the script directory, first on sys.path
+from common import cpu_check, default_url, prepare  # bench/ is the script directory, first on sys.path
 
-TARGETS = {"summary": 0.5, "export": 1.0, "class report": 0.3}
+# The page's and the export's targets hold for kept and for computed figures alike (issue 15).
+TARGETS = {
+    "summary": 0.5,
+    "export": 1.0,
+    "summary, computed": 0.5,
+    "export, computed": 1.0,
+    "summary, running term": 0.5,
+    "export, running term": 1.0,
+    "class report": 0.3,
+}
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -63,7 +74,7 @@ def main() -> None:
 
     from reports.models import SummaryCache
 
-    def get(client, path, *, computed=False):
+    def get(client, path, *, computed=False, query=query):
         def run():
             if computed:
                 SummaryCache.objects.all().delete()
@@ -82,14 +93,21 @@ def main() -> None:
         ("class report", get(head_client, f"/reports/classes/{klass.pk}/")),
         ("collection analysis", get(admin_client, "/reports/collection/")),
     ]
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    print(f"{'page':<22}{'median':>10}{'max':>10}{'target':>10}")
+    running = Term.objects.filter(start__lte=today, end__gte=today).first()
+    if running is not None and running != term:
+        on = f"?term={running.pk}"
+        cases[4:4] = [
+            ("summary, running term", get(admin_client, "/reports/", computed=True, query=on)),
+            ("export, running term", get(admin_client, "/reports/summary.xlsx", computed=True, query=on)),
+        ]
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {cpu_check()}")
+    print(f"{'page':<24}{'median':>10}{'max':>10}{'target':>10}")
     for name, fn in cases:
         times = timed(fn, args.runs)
         target = TARGETS.get(name)
         verdict = "" if target is None else ("  ok" if max(times) < target else "  SLOW")
         target_text = f"{target:.2f} s" if target else "—"
-        print(f"{name:<22}{statistics.median(times):>8.3f} s{max(times):>8.3f} s{target_text:>10}{verdict}")
+        print(f"{name:<24}{statistics.median(times):>8.3f} s{max(times):>8.3f} s{target_text:>10}{verdict}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -99,11 +99,16 @@ class ReportSettings(models.Model):
 class SummaryCache(models.Model):
     """The computed figures of a finished period (a finished term never changes), keyed by period,
     compared period and language. `fingerprint` sums up the rows the figures come from; when a past
-    loan, reader, card, copy, hold or setting is edited it changes and the figures are computed again."""
+    loan, reader, card, copy, hold or setting is edited it changes and the figures are computed again.
+
+    `figures` is plain JSON (reports.selectors.codec). `data` held a pickle before migration 0004 and is
+    no longer read or written; it stays (empty) so code from before 0004 still runs on a migrated
+    database (the shared benchmark database), and can be dropped once every branch has 0004."""
 
     key = models.CharField(max_length=200, unique=True)
     fingerprint = models.CharField(max_length=400)
-    data = models.BinaryField()
+    figures = models.JSONField(null=True)
+    data = models.BinaryField(default=b"", editable=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -31,14 +31,12 @@ from reports.selectors.base import (  # noqa: F401
 )
 from reports.selectors.cache import summary_for  # noqa: F401
 from reports.selectors.circulation import (  # noqa: F401
-    _TITLES_SQL,
     _titles_and_classes,
     circulation_figures,
     loans_by_clc,
     top_titles,
 )
 from reports.selectors.classes import (  # noqa: F401
-    _CLASS_GRADE_SQL,
     ClassRow,
     GradeRow,
     _GroupRates,
@@ -53,6 +51,7 @@ from reports.selectors.collection import (  # noqa: F401
     holdings,
     students_by_stage,
 )
+from reports.selectors.period_pass import PeriodPass  # noqa: F401
 from reports.selectors.readers import (  # noqa: F401
     _reader_labels,
     _star,

@@ -123,16 +123,24 @@ def anonymous_borrowed(period: Period) -> list[dict]:
         .values("anonymous_borrower_id")
         .distinct()
     )
+    borrowers = AnonymousBorrower.objects.filter(pk__in=ids).values("reader_kind", "school_class_id", "facts")
+    return facts_at_end(
+        [(b["reader_kind"], b["school_class_id"], b["facts"]) for b in borrowers],
+        period,
+    )
+
+
+def facts_at_end(borrowers: list[tuple], period: Period) -> list[dict]:
+    """(kind, school_class, facts) of anonymised borrowers → what they were at the period's end (the
+    next kept day, else the last one)."""
     rows = []
-    for b in AnonymousBorrower.objects.filter(pk__in=ids).values("reader_kind", "school_class_id", "facts"):
-        days = sorted(b["facts"])
+    for kind, school_class, facts in borrowers:
+        days = sorted(facts)
         if not days:
             continue
         day = next((d for d in days if d >= period.end.isoformat()), days[-1])
-        enrolled, carded = b["facts"][day]
-        rows.append(
-            {"kind": b["reader_kind"], "school_class": b["school_class_id"], "enrolled": enrolled, "carded": carded}
-        )
+        enrolled, carded = facts[day]
+        rows.append({"kind": kind, "school_class": school_class, "enrolled": enrolled, "carded": carded})
     return rows
 
 

@@ -1,87 +1,29 @@
 """Circulation figures of a period: loans, visits, returns, holds, top titles, loans by CLC class."""
 
-from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from circulation.models import CirculationEvent, Hold, Loan, Renewal
 from reports.periods import Period
-from reports.selectors.base import (
-    BORROWER,
-    CLC_BASE,
-    COLLECTIVE_LOAN,
-    STAFF_LOAN,
-    STUDENT_LOAN,
-    _record_labels,
-    _visit_key,
-    clc_label,
-    loans_in,
-    share,
-)
+from reports.selectors.base import CLC_BASE, _record_labels, clc_label, share
+from reports.selectors.period_pass import PeriodPass
 
 
-def circulation_figures(period: Period) -> dict:
-    start, end = period.bounds()
-    row = loans_in(period).aggregate(
-        loans=Count("id"),
-        student_loans=Count("id", filter=STUDENT_LOAN),
-        staff_loans=Count("id", filter=STAFF_LOAN),
-        collective_loans=Count("id", filter=COLLECTIVE_LOAN),
-        borrowers=Count(BORROWER, distinct=True, filter=~COLLECTIVE_LOAN),
-        student_borrowers=Count(BORROWER, distinct=True, filter=STUDENT_LOAN),
-        staff_borrowers=Count(BORROWER, distinct=True, filter=STAFF_LOAN),
-        collective_borrowers=Count(BORROWER, distinct=True, filter=COLLECTIVE_LOAN),
-        visits=Count(_visit_key(), distinct=True),
-        student_visits=Count(_visit_key(), distinct=True, filter=STUDENT_LOAN),
-        staff_visits=Count(_visit_key(), distinct=True, filter=STAFF_LOAN),
-        copies_lent=Count("copy", distinct=True),
-    )
-    returns = (
-        Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
-        .annotate(return_day=TruncDate("returned_at"))
-        .aggregate(returns=Count("id"), overdue_returns=Count("id", filter=Q(return_day__gt=F("due_date"))))
-    )
-    row.update(returns)
-    row["renewals"] = Renewal.objects.filter(renewed_at__gte=start, renewed_at__lt=end).count()
-    row["refused"] = CirculationEvent.objects.filter(
-        action=CirculationEvent.Action.REFUSED, at__gte=start, at__lt=end
-    ).count()
-    row.update(
-        Hold.objects.aggregate(
-            holds_placed=Count("id", filter=Q(placed_at__gte=start, placed_at__lt=end)),
-            holds_served=Count("id", filter=Q(status=Hold.Status.FULFILLED, closed_at__gte=start, closed_at__lt=end)),
-        )
-    )
+def circulation_figures(period: Period, figures: PeriodPass | None = None) -> dict:
+    data = (figures or PeriodPass(period)).loans
+    row = dict(data["totals"])
+    row.update(data["returns"])
+    for key in ("renewals", "refused", "holds_placed", "holds_served"):
+        row[key] = data[key]
     row["overdue_rate"] = share(row["overdue_returns"], row["returns"])
     row["refusal_rate"] = share(row["refused"], row["loans"] + row["refused"])
     return row
 
 
-_TITLES_SQL = """
-    WITH per_record AS (
-        SELECT c.record_id, COUNT(*) AS n
-        FROM circulation_loan l JOIN catalog_copy c ON c.id = l.copy_id
-        WHERE l.checked_out_at >= %s AND l.checked_out_at < %s
-        GROUP BY c.record_id
-    )
-    (SELECT 'clc' AS part, r.clc_base AS clc, NULL::bigint AS record_id, SUM(p.n)::bigint AS n, NULL::bigint AS rank
-       FROM per_record p JOIN catalog_record r ON r.id = p.record_id
-      GROUP BY r.clc_base)
-    UNION ALL
-    (SELECT 'top', NULL, record_id, n, RANK() OVER (ORDER BY n DESC) AS rank
-       FROM per_record ORDER BY n DESC, record_id LIMIT %s)
-"""
-
-
-def _titles_and_classes(period: Period, limit: int) -> tuple[list, dict]:
-    """Loans per title grouped once (a CTE): the top titles with their rank and loans per CLC base class."""
-    start, end = period.bounds()
-    with connection.cursor() as cursor:
-        cursor.execute(_TITLES_SQL, [start, end, limit])
-        rows = cursor.fetchall()
-    clc = {code: n for part, code, _r, n, _rank in rows if part == "clc"}
-    top = [(record_id, n, rank) for part, _c, record_id, n, rank in rows if part == "top"]
+def _titles_and_classes(period: Period, limit: int, figures: PeriodPass | None = None) -> tuple[list, dict]:
+    """The top titles with their rank, and the loans per CLC base class (from the period's pass)."""
+    if figures is None or figures.limits["titles"] != limit:
+        figures = PeriodPass(period, titles=limit)
+    top = [(r["record_id"], r["n"], r["rank"]) for r in figures.loans["titles"]]
+    clc = {code: n for code, n in figures.loans["clc"]}
     return top, clc
 
 

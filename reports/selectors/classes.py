@@ -3,46 +3,28 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from circulation.models import Loan, Reader, ReaderKind, SchoolClass
 from circulation.naming import class_name, grade_name
 from reports.periods import Period
-from reports.selectors.base import STAGE_ORDER, borrower_sql, enrolled_students, ratio, share
+from reports.selectors.base import STAGE_ORDER, enrolled_students, ratio, share
+from reports.selectors.period_pass import PeriodPass
 from reports.selectors.readers import class_enrolment
 
-_CLASS_GRADE_SQL = f"""
-    SELECT GROUPING(l.school_class_id) AS by_grade, l.school_class_id, sc.stage, l.grade,
-           COUNT(*) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS loans,
-           COUNT(DISTINCT {borrower_sql("l")}) FILTER (WHERE l.reader_kind = %(student)s AND NOT l.is_collective) AS borrowers,
-           COUNT(*) FILTER (WHERE l.is_collective OR l.reader_kind = %(collective)s) AS collective_loans
-    FROM circulation_loan l JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
-    WHERE l.checked_out_at >= %(start)s AND l.checked_out_at < %(end)s
-    GROUP BY GROUPING SETS ((l.school_class_id), (sc.stage, l.grade))
-"""
 
-
-def class_and_grade_loans(period: Period) -> tuple[dict[int, dict], dict[tuple, dict]]:
+def class_and_grade_loans(
+    period: Period, figures: PeriodPass | None = None
+) -> tuple[dict[int, dict], dict[tuple, dict]]:
     """Per class at checkout (student loans, distinct student borrowers, collective loans) and per
-    (stage, grade) at checkout (student loans and borrowers), in one pass (GROUPING SETS)."""
-    start, end = period.bounds()
-    params = {
-        "student": ReaderKind.STUDENT.value,
-        "collective": ReaderKind.COLLECTIVE.value,
-        "start": start,
-        "end": end,
+    (stage, grade) at checkout (student loans and borrowers), from the period's pass."""
+    data = (figures or PeriodPass(period)).loans
+    by_class = {
+        r["class_id"]: {"loans": r["loans"], "borrowers": r["borrowers"], "collective_loans": r["collective_loans"]}
+        for r in data["classes"]
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_CLASS_GRADE_SQL, params)
-        rows = cursor.fetchall()
-    by_class, by_grade = {}, {}
-    for grouping, class_id, stage, grade, loans, borrowers, collective in rows:
-        if grouping == 0:
-            by_class[class_id] = {"loans": loans, "borrowers": borrowers, "collective_loans": collective}
-        elif loans:
-            by_grade[(stage, grade)] = {"loans": loans, "borrowers": borrowers}
+    by_grade = {(r["stage"], r["grade"]): {"loans": r["loans"], "borrowers": r["borrowers"]} for r in data["grades"]}
     return by_class, by_grade
 
 
@@ -93,10 +75,11 @@ class GradeRow(_GroupRates):
     classes: list = field(default_factory=list)
 
 
-def class_and_grade_rows(period: Period) -> tuple[list[ClassRow], list[GradeRow]]:
+def class_and_grade_rows(period: Period, figures: PeriodPass | None = None) -> tuple[list[ClassRow], list[GradeRow]]:
     """The per-class and per-grade tables, with the class ranking (先进班级) by loans per student."""
-    enrolment = class_enrolment(period)
-    loans, by_grade_loans = class_and_grade_loans(period)
+    figures = figures or PeriodPass(period)
+    enrolment = class_enrolment(period, figures)
+    loans, by_grade_loans = class_and_grade_loans(period, figures)
     ids = set(enrolment) | set(loans)
     classes = SchoolClass.objects.filter(pk__in=ids).select_related("head_teacher")
     rows = []

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -42,6 +43,62 @@ def holdings(day: date, cap: int | None = None) -> dict:
     return row
 
 
+_COPIES_SQL = """
+SELECT COALESCE(SUM(held), 0)::bigint, COALESCE(SUM(lendable), 0)::bigint, SUM(value),
+       COUNT(*) FILTER (WHERE held > 0), COALESCE(SUM(LEAST(held, %(cap)s)), 0)::bigint,
+       COALESCE(SUM(new), 0)::bigint, COUNT(*) FILTER (WHERE new > 0), SUM(new_spend),
+       COALESCE(SUM(year_new), 0)::bigint,
+       COALESCE(SUM(before), 0)::bigint, COALESCE(SUM(before_lendable), 0)::bigint, SUM(before_value)
+FROM (
+    SELECT c.record_id,
+           COUNT(*) FILTER (WHERE c.acquired_on <= %(day)s AND NOT withdrawn_by_day) AS held,
+           COUNT(*) FILTER (WHERE c.acquired_on <= %(day)s AND NOT withdrawn_by_day AND loc.is_lendable) AS lendable,
+           SUM(c.price) FILTER (WHERE c.acquired_on <= %(day)s AND NOT withdrawn_by_day) AS value,
+           COUNT(*) FILTER (WHERE c.acquired_on BETWEEN %(start)s AND %(day)s) AS new,
+           SUM(c.price) FILTER (WHERE c.acquired_on BETWEEN %(start)s AND %(day)s) AS new_spend,
+           COUNT(*) FILTER (WHERE c.acquired_on BETWEEN %(year_start)s AND %(day)s) AS year_new,
+           COUNT(*) FILTER (WHERE c.acquired_on <= %(before)s AND NOT withdrawn_by_before) AS before,
+           COUNT(*) FILTER (
+               WHERE c.acquired_on <= %(before)s AND NOT withdrawn_by_before AND loc.is_lendable) AS before_lendable,
+           SUM(c.price) FILTER (WHERE c.acquired_on <= %(before)s AND NOT withdrawn_by_before) AS before_value
+      FROM catalog_copy c
+      JOIN catalog_location loc ON loc.id = c.location_id,
+      LATERAL (SELECT COALESCE(c.withdrawn_on <= %(day)s, false) AS withdrawn_by_day,
+                      COALESCE(c.withdrawn_on <= %(before)s, false) AS withdrawn_by_before) w
+     GROUP BY c.record_id
+) per_record
+"""
+
+
+def copy_figures(period: Period, cap: int, before: date | None) -> dict:
+    """holdings(period.end, cap), the period's acquisitions (collection_figures) and holdings(before)
+    (the previous period's end, for the comparison) in one grouped pass over the copies."""
+    day = period.end
+    params = {
+        "day": day,
+        "start": period.start,
+        "year_start": date(school_year_of(day), 8, 1),
+        "cap": cap,
+        "before": before or day,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COPIES_SQL, params)
+        row = cursor.fetchone()
+    volumes, lendable, value, titles, capped, new, new_titles, new_spend, year_new, *previous = row
+    return {
+        "held": {
+            "volumes": volumes,
+            "lendable": lendable,
+            "value": value,
+            "titles": titles,
+            "volumes_capped": capped,
+        },
+        "acquired": {"new_volumes": new, "new_titles": new_titles, "new_spend": new_spend},
+        "year_new_volumes": year_new,
+        "before": dict(zip(("volumes", "lendable", "value"), previous, strict=True)) if before else None,
+    }
+
+
 def collection_figures(
     period: Period,
     students: int,
@@ -50,19 +107,18 @@ def collection_figures(
     *,
     held: dict | None = None,
     settings: ReportSettings | None = None,
+    copies: dict | None = None,
 ) -> dict:
+    """`copies`: copy_figures() of the period, when the caller has it (else asked here)."""
     day = period.end
     start, end = period.bounds()
     settings = settings or ReportSettings.current()
     row = dict(held or holdings(day, settings.duplicate_cap))
     row["duplicate_cap"] = settings.duplicate_cap
-    acquired = Copy.objects.filter(acquired_on__gte=period.start, acquired_on__lte=day).aggregate(
-        new_volumes=Count("id"), new_titles=Count("record", distinct=True), new_spend=Sum("price")
-    )
-    row.update(acquired)
-    year_start = date(school_year_of(day), 8, 1)
-    row["year_start"] = year_start
-    row["year_new_volumes"] = Copy.objects.filter(acquired_on__gte=year_start, acquired_on__lte=day).count()
+    copies = copies or copy_figures(period, settings.duplicate_cap, None)
+    row.update(copies["acquired"])
+    row["year_start"] = date(school_year_of(day), 8, 1)
+    row["year_new_volumes"] = copies["year_new_volumes"]
     withdrawn = list(
         Copy.objects.filter(withdrawn_on__gte=period.start, withdrawn_on__lte=day)
         .values("withdrawal_reason")

@@ -1,50 +1,35 @@
 """Readers and cards (办证率, participation), 读书之星 and a reader's 借阅记录."""
 
-from django.db import connection
-from django.db.models import Count, Q, Window
-from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
 
-from circulation.models import AnonymousBorrower, LibraryCard, Reader, ReaderKind, school_year_of
+from circulation.models import AnonymousBorrower, Reader, ReaderKind, school_year_of
 from circulation.naming import class_name, grade_name
 from reports.periods import Period
-from reports.selectors.base import (
-    BORROWER,
-    STAFF_KINDS,
-    STAGE_ORDER,
-    _borrowed_in,
-    anonymous_borrowed,
-    borrower_sql,
-    enrolled_readers,
-    enrolled_students,
-    loans_in,
-    share,
-    student_loans_in,
-    valid_card_on,
-)
+from reports.selectors.base import STAFF_KINDS, STAGE_ORDER, loans_in, share
+from reports.selectors.period_pass import PeriodPass
 
 
-def reader_figures(period: Period) -> dict:
+def reader_figures(period: Period, figures: PeriodPass | None = None) -> dict:
     """Enrolled students and staff at the end of the period, how many held a valid card (办证率) and
     how many of them borrowed in the period (participation numerators)."""
-    day = period.end
-    start, end = period.bounds()
-    student, staff = Q(kind=ReaderKind.STUDENT), Q(kind__in=STAFF_KINDS)
-    row = (
-        enrolled_readers(day)
-        .annotate(carded=valid_card_on(day), borrowed=_borrowed_in(period))
-        .aggregate(
-            students=Count("id", filter=student),
-            students_carded=Count("id", filter=student & Q(carded=True)),
-            students_borrowed=Count("id", filter=student & Q(borrowed=True)),
-            students_carded_borrowed=Count("id", filter=student & Q(carded=True, borrowed=True)),
-            staff=Count("id", filter=staff),
-            staff_carded=Count("id", filter=staff & Q(carded=True)),
-            staff_carded_borrowed=Count("id", filter=staff & Q(carded=True, borrowed=True)),
-        )
+    figures = figures or PeriodPass(period)
+    row = dict.fromkeys(
+        ("students", "students_carded", "students_borrowed", "students_carded_borrowed", "staff", "staff_carded"),
+        0,
     )
+    row["staff_carded_borrowed"] = 0
+    for r in figures.enrolment:  # grouped by kind and class: a few dozen rows
+        if r["kind"] == ReaderKind.STUDENT:
+            row["students"] += r["n"]
+            row["students_carded"] += r["carded_n"]
+            row["students_borrowed"] += r["borrowed_n"]
+            row["students_carded_borrowed"] += r["carded_borrowed_n"]
+        elif r["kind"] in STAFF_KINDS:
+            row["staff"] += r["n"]
+            row["staff_carded"] += r["carded_n"]
+            row["staff_carded_borrowed"] += r["carded_borrowed_n"]
     # Borrowers whose loans were anonymised are no longer found from the reader: add them back.
-    for b in anonymous_borrowed(period):
+    for b in figures.anonymous_borrowed():
         if not b["enrolled"]:
             continue
         if b["kind"] == ReaderKind.STUDENT:
@@ -54,49 +39,38 @@ def reader_figures(period: Period) -> dict:
             row["staff_carded_borrowed"] += b["carded"]
     row["student_card_rate"] = share(row["students_carded"], row["students"])
     row["staff_card_rate"] = share(row["staff_carded"], row["staff"])
-    row.update(
-        LibraryCard.objects.filter(issued_at__gte=start, issued_at__lt=end).aggregate(
-            cards_issued=Count("id"),
-            student_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.STUDENT)),
-            staff_cards_issued=Count("id", filter=Q(reader__kind__in=STAFF_KINDS)),
-            collective_cards_issued=Count("id", filter=Q(reader__kind=ReaderKind.COLLECTIVE)),
-        )
-    )
+    row.update(figures.loans["cards"])
     return row
 
 
-def class_enrolment(period: Period) -> dict[int, dict]:
+def class_enrolment(period: Period, figures: PeriodPass | None = None) -> dict[int, dict]:
     """Per class, at the end of the period: students enrolled, with a valid card, with no loan in the period."""
-    rows = (
-        enrolled_students(period.end)
-        .annotate(carded=valid_card_on(period.end), borrowed=_borrowed_in(period))
-        .values("school_class")
-        .annotate(
-            students=Count("id"),
-            carded=Count("id", filter=Q(carded=True)),
-            no_loan=Count("id", filter=Q(borrowed=False)),
-        )
-        .order_by()
-    )
-    by_class = {r["school_class"]: r for r in rows}
-    for b in anonymous_borrowed(period):  # anonymised borrowers borrowed, though no loan names them
+    figures = figures or PeriodPass(period)
+    by_class = {
+        r["school_class"]: {
+            "school_class": r["school_class"],
+            "students": r["n"],
+            "carded": r["carded_n"],
+            "no_loan": r["n"] - r["borrowed_n"],
+        }
+        for r in figures.enrolment
+        if r["kind"] == ReaderKind.STUDENT
+    }
+    for b in figures.anonymous_borrowed():  # anonymised borrowers borrowed, though no loan names them
         if b["enrolled"] and b["kind"] == ReaderKind.STUDENT and b["school_class"] in by_class:
             by_class[b["school_class"]]["no_loan"] -= 1
     return by_class
 
 
-def top_readers(period: Period, limit: int = 10) -> list[dict]:
+def top_readers(period: Period, limit: int = 10, figures: PeriodPass | None = None) -> list[dict]:
     """读书之星: students with the most loans in the period (ties share a rank).
 
-    Ranked over loans grouped by reader id only (narrow rows); names and classes are fetched after.
+    Ranked in the period's pass over loans grouped by borrower only (narrow rows): the first
+    `limit` ranks, at most 3 × limit + 1 rows; names and classes are fetched after.
     """
-    ranked = list(
-        student_loans_in(period)
-        .values(borrower=BORROWER)
-        .annotate(loans=Count("id"), rank=Window(Rank(), order_by=Count("id").desc()))
-        .filter(rank__lte=limit)
-        .order_by("rank", "borrower")[: limit * 3 + 1]
-    )
+    if figures is None or figures.limits["stars"] != limit:
+        figures = PeriodPass(period, stars=limit)
+    ranked = figures.loans["stars"]
     readers = _reader_labels([r["borrower"] for r in ranked])
     stars = [
         _star(
@@ -131,27 +105,12 @@ def _reader_labels(ids: list[int]) -> dict[int, dict]:
     return labels
 
 
-def top_readers_by_grade(period: Period, limit: int = 3) -> list[dict]:
-    """读书之星 per grade at checkout: RANK() partitioned by stage and grade over the grouped loans.
-
-    Written in SQL because Django puts a partitioned window over an aggregate into GROUP BY.
-    """
-    start, end = period.bounds()
-    sql = """
-        SELECT stage, grade, reader_id, loans, rank FROM (
-            SELECT sc.stage AS stage, l.grade AS grade, {borrower} AS reader_id, COUNT(*) AS loans,
-                   RANK() OVER (PARTITION BY sc.stage, l.grade ORDER BY COUNT(*) DESC) AS rank
-            FROM circulation_loan l
-            JOIN circulation_schoolclass sc ON sc.id = l.school_class_id
-            WHERE l.checked_out_at >= %s AND l.checked_out_at < %s
-              AND l.reader_kind = %s AND NOT l.is_collective AND l.grade IS NOT NULL
-            GROUP BY sc.stage, l.grade, {borrower}
-        ) ranked
-        WHERE rank <= %s
-    """.format(borrower=borrower_sql("l"))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, ReaderKind.STUDENT.value, limit])
-        ranked = cursor.fetchall()
+def top_readers_by_grade(period: Period, limit: int = 3, figures: PeriodPass | None = None) -> list[dict]:
+    """读书之星 per grade at checkout: RANK() partitioned by stage and grade over the grouped loans
+    (in the period's pass: Django puts a partitioned window over an aggregate into GROUP BY)."""
+    if figures is None or figures.limits["grade_stars"] != limit:
+        figures = PeriodPass(period, grade_stars=limit)
+    ranked = [(r["stage"], r["grade"], r["borrower"], r["loans"], r["rank"]) for r in figures.loans["grade_stars"]]
     readers = _reader_labels([row[2] for row in ranked])
     out = []
     for stage, grade, reader_id, loans, rank in ranked:

@@ -3,39 +3,31 @@
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from circulation.calendar_rules import read_calendar
-from circulation.models import Loan, ReaderKind
+from circulation.models import ReaderKind
 from library.models import School
 from reports.models import ReportSettings
 from reports.periods import Period
-from reports.selectors.base import (
-    BORROWER,
-    STAFF_LOAN,
-    STUDENT_LOAN,
-    _visit_key,
-    anonymous_borrowed,
-    enrolled_students,
-    loans_in,
-    ratio,
-    share,
-)
+from reports.selectors.base import ratio, share
 from reports.selectors.circulation import _titles_and_classes, circulation_figures, loans_by_clc, top_titles
 from reports.selectors.classes import class_and_grade_rows, class_gap
-from reports.selectors.collection import collection_figures, holdings
+from reports.selectors.collection import collection_figures, copy_figures, holdings
+from reports.selectors.period_pass import PeriodPass
 from reports.selectors.readers import reader_figures, top_readers, top_readers_by_grade
 
 
-def core_figures(period: Period, cap: int | None = None) -> dict:
-    """The main figures, also used for the comparison with the previous period (without `cap`)."""
-    readers = reader_figures(period)
-    circ = circulation_figures(period)
-    held = holdings(period.end, cap)
+def core_figures(
+    period: Period, cap: int | None = None, figures: PeriodPass | None = None, held: dict | None = None
+) -> dict:
+    """The main figures of the period (`figures`, `held`: its loan pass and holdings, when the caller has them)."""
+    figures = figures or PeriodPass(period)
+    readers = reader_figures(period, figures)
+    circ = circulation_figures(period, figures)
+    held = held or holdings(period.end, cap)
     students = readers["students"]
     return {
         "readers": readers,
@@ -92,37 +84,21 @@ def _flat(core: dict) -> dict:
     }
 
 
-def comparison_figures(period: Period) -> dict:
-    """The compared figures of the previous period only (4 light queries instead of the full set)."""
-    start, end = period.bounds()
-    # DISTINCT: one entry per reader, so the hashed IN set stays small for a whole school year.
-    borrowers = (
-        Loan.objects.filter(
-            checked_out_at__gte=start, checked_out_at__lt=end, is_collective=False, reader_id__isnull=False
-        )
-        .values("reader_id")
-        .distinct()
+def comparison_figures(period: Period, held: dict | None = None) -> dict:
+    """The compared figures of the previous period only: its loan pass without the details, its
+    enrolment and holdings (3 queries instead of the full set)."""
+    figures = PeriodPass(period, detail=False)
+    students = students_borrowed = 0
+    for r in figures.enrolment:
+        if r["kind"] == ReaderKind.STUDENT:
+            students += r["n"]
+            students_borrowed += r["borrowed_n"]
+    students_borrowed += sum(
+        1 for b in figures.anonymous_borrowed() if b["enrolled"] and b["kind"] == ReaderKind.STUDENT
     )
-    readers = enrolled_students(period.end).aggregate(
-        students=Count("id"), students_borrowed=Count("id", filter=Q(pk__in=borrowers))
-    )
-    readers["students_borrowed"] += sum(
-        1 for b in anonymous_borrowed(period) if b["enrolled"] and b["kind"] == ReaderKind.STUDENT
-    )
-    circ = loans_in(period).aggregate(
-        loans=Count("id"),
-        student_loans=Count("id", filter=STUDENT_LOAN),
-        staff_loans=Count("id", filter=STAFF_LOAN),
-        visits=Count(_visit_key(), distinct=True),
-        student_borrowers=Count(BORROWER, distinct=True, filter=STUDENT_LOAN),
-        copies_lent=Count("copy", distinct=True),
-    )
-    returns = (
-        Loan.objects.filter(returned_at__gte=start, returned_at__lt=end)
-        .annotate(return_day=TruncDate("returned_at"))
-        .aggregate(returns=Count("id"), overdue=Count("id", filter=Q(return_day__gt=F("due_date"))))
-    )
-    held = holdings(period.end)
+    readers = {"students": students, "students_borrowed": students_borrowed}
+    circ, returns = figures.loans["totals"], figures.loans["returns"]
+    held = held or holdings(period.end)
     students = readers["students"]
     return {
         "students": students,
@@ -133,7 +109,7 @@ def comparison_figures(period: Period) -> dict:
         "student_borrowers": circ["student_borrowers"],
         "loans_per_student": ratio(circ["student_loans"], students),
         "participation": share(readers["students_borrowed"], students),
-        "overdue_rate": share(returns["overdue"], returns["returns"]),
+        "overdue_rate": share(returns["overdue_returns"], returns["returns"]),
         "volumes": held["volumes"],
         "volumes_per_student": ratio(held["volumes"], students, 1),
         "circulation_rate": ratio(circ["loans"], held["lendable"]),
@@ -254,16 +230,18 @@ def semester_summary(period: Period, previous: Period | None, today: date | None
 
 def _summary(period: Period, previous: Period | None) -> Summary:
     settings = ReportSettings.current()
-    core = core_figures(period, settings.duplicate_cap)
-    classes, grades = class_and_grade_rows(period)
+    figures = PeriodPass(period)  # the period's loans read once for every figure below
+    copies = copy_figures(period, settings.duplicate_cap, previous.end if previous else None)
+    core = core_figures(period, settings.duplicate_cap, figures, copies["held"])
+    classes, grades = class_and_grade_rows(period, figures)
     # Students per stage from the class rows (enrolled students are always in a class): one query fewer.
     by_stage: dict[str, int] = {}
     for c in classes:
         if c.students:
             by_stage[c.stage] = by_stage.get(c.stage, 0) + c.students
     school = School.objects.order_by("pk").first()
-    prev_figures = comparison_figures(previous) if previous else None
-    ranked, clc = _titles_and_classes(period, 20)
+    prev_figures = comparison_figures(previous, copies["before"]) if previous else None
+    ranked, clc = _titles_and_classes(period, 20, figures)
     return Summary(
         period=period,
         previous=previous,
@@ -276,12 +254,13 @@ def _summary(period: Period, previous: Period | None) -> Summary:
             school.stage if school else School.Stage.PRIMARY,
             held=core["holdings"],
             settings=settings,
+            copies=copies,
         ),
         classes=classes,
         grades=grades,
         gap=class_gap(classes),
-        stars=top_readers(period),
-        grade_stars=top_readers_by_grade(period),
+        stars=top_readers(period, figures=figures),
+        grade_stars=top_readers_by_grade(period, figures=figures),
         titles=top_titles(period, ranked=ranked),
         clc=loans_by_clc(period, clc),
         compare=comparison(core, prev_figures),

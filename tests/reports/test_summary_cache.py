@@ -1,12 +1,18 @@
 """A finished term's figures are computed once and kept; editing the past computes them again."""
 
+import json
+import re
 from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from reports.models import SummaryCache
 from reports.periods import previous_period, term_period
-from reports.selectors import cache
+from reports.selectors import cache, codec
 from tests.reports.conftest import at, lend
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +82,55 @@ def test_moving_a_copy_to_a_reading_room_computes_the_figures_again(school):
     copy.save(update_fields=["location"])
     after = cache.summary_for(period, previous_period(period), AFTER)
     assert after.core["lendable"] == before.core["lendable"] - 1
+
+
+def _without_csrf(html: bytes) -> str:
+    # The CSRF token is masked afresh on every response; everything else must be the same.
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", html.decode())
+
+
+def test_the_figures_are_kept_as_json_and_read_back_with_their_types(school):
+    period = term_period(school.term)
+    summary = cache.summary_for(period, previous_period(period), AFTER)
+    row = SummaryCache.objects.get()
+    assert json.loads(json.dumps(row.figures)) == row.figures and bytes(row.data) == b""
+    again = cache.summary_for(period, previous_period(period), AFTER)
+    assert again == summary
+    assert isinstance(again.core["loans_per_student"], Decimal) and isinstance(again.period.start, date)
+
+
+def test_a_running_term_reads_back_equal(school):
+    period = term_period(school.term)
+    summary = cache.summary_for(period, previous_period(period), date(2025, 10, 15))
+    assert summary.in_progress
+    assert codec.decode(json.loads(json.dumps(codec.encode(summary)))) == summary
+
+
+def test_a_value_json_cannot_say_is_refused():
+    with pytest.raises(TypeError):
+        codec.encode({"reader": object()})
+
+
+def test_the_page_is_the_same_from_kept_figures(client, librarian, school, monkeypatch):
+    client.force_login(librarian)
+    url = reverse("reports:summary") + f"?term={school.term.pk}"
+    computed = client.get(url)
+    assert SummaryCache.objects.count() == 1
+    monkeypatch.setattr(cache, "semester_summary", _no_recompute)
+    kept = client.get(url)
+    assert _without_csrf(kept.content) == _without_csrf(computed.content)
+
+
+def _cells(content: bytes) -> dict:
+    book = load_workbook(BytesIO(content))
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
+
+
+def test_the_workbook_is_the_same_from_kept_figures(client, librarian, school, monkeypatch):
+    client.force_login(librarian)
+    url = reverse("reports:summary_export") + f"?term={school.term.pk}"
+    computed = client.get(url)
+    monkeypatch.setattr(cache, "semester_summary", _no_recompute)
+    kept = client.get(url)
+    assert _cells(kept.content) == _cells(computed.content)
+    assert _cells(kept.content)["概况"]  # not two empty workbooks
