@@ -1,6 +1,5 @@
-from datetime import date
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Location
@@ -56,7 +55,7 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["year", "source", "source_name", "copies", "unit_price", "start_month", "end_month", "note"]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("year", date.today().year + 1)
+        kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year + 1)
         super().__init__(*args, **kwargs)
 
     def clean(self):

@@ -6,7 +6,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from library import nav
+
 register = template.Library()
+
+
+@register.simple_tag
+def menu_items(slot: str):
+    """{% menu_items "catalog" as items %}{% for t in items %}{% include t %}{% endfor %}: the
+    fragments other apps added to this menu (library/nav.py)."""
+    return nav.menu_items(slot)
 
 
 @register.simple_tag

@@ -64,3 +64,28 @@ def test_neither_catalog_nor_circulation_imports(app):
         for line in imports_of(path.read_text(encoding="utf-8"), app)
     ]
     assert offenders == []
+
+
+TEMPLATES = Path(catalog.__file__).parent.parent / "templates"
+
+
+@pytest.mark.parametrize("app", BUILT_ON_TOP)
+def test_neither_catalog_nor_circulation_templates_name_the_apps_built_on_them(app):
+    """Their menus show the other apps' items through library/nav.py's slots, not by name."""
+    templates = sorted((TEMPLATES / "catalog").rglob("*.html")) + sorted((TEMPLATES / "circulation").rglob("*.html"))
+    assert len(templates) > 20
+    offenders = [str(path.relative_to(TEMPLATES)) for path in templates if f'"{app}/' in path.read_text("utf-8")]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_menus_show_the_stocktake_and_serials_items(client):
+    from library import roles
+    from tests.conftest import make_user
+
+    client.force_login(make_user("cataloguer", roles.LIBRARIAN))
+    html = client.get("/dashboard/").content.decode()
+    assert html.count('href="/stocktake/"') == 1 and 'href="/serials/checkin/"' in html
+    client.force_login(make_user("helper", roles.ASSISTANT))
+    html = client.get("/circulation/desk/").content.decode()
+    assert html.count('href="/stocktake/"') == 1 and "/serials/" not in html

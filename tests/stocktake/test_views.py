@@ -79,7 +79,9 @@ def test_on_loan_scan_names_the_reader_only_for_staff_with_manage_readers(
 ):
     copy = shelve(stacks, "A9", status=CopyStatus.ON_LOAN)
     pupil = make_reader("张小明", school_class=school_class)
-    Loan.objects.create(copy=copy, reader=pupil, checked_out_at=timezone.now(), due_date=date.today() + timedelta(7))
+    Loan.objects.create(
+        copy=copy, reader=pupil, checked_out_at=timezone.now(), due_date=timezone.localdate() + timedelta(7)
+    )
     st = services.stocktake_open(name="书库", locations=[stacks], by=librarian)
     client.force_login(librarian)
     assert "张小明" in client.post(f"/stocktake/{st.pk}/scan/", {"barcode": "A9"}, **SCAN).content.decode()
