@@ -94,6 +94,13 @@ class RecordForm(forms.ModelForm):
         at = names.index("clc") + 1
         self.helper.layout = Layout(*names[:at], ClcPicker("clc"), *names[at:])
 
+    def _get_validation_exclusions(self):
+        # The 种次号 constraint is checked by the service (catalog.services.record_create/update),
+        # which assigns the number and whose message names the title that already has it.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("book_number")
+        return exclude
+
     def clean_isbn(self):
         try:
             return services.isbn_normalize(self.cleaned_data.get("isbn", ""))

@@ -161,6 +161,7 @@ class Record(models.Model):
                 fields=["clc", "book_number", "volume"],
                 condition=~Q(book_number=""),
                 name="catalog_record_book_number_unique_in_class",
+                violation_error_message=_("这个种次号在本分类号下已被使用。请换一个种次号，或留空自动取号。"),
             ),
         ]
 

@@ -101,6 +101,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("book_number", ""), _negated=True),
                 fields=("clc", "book_number", "volume"),
                 name="catalog_record_book_number_unique_in_class",
+                violation_error_message="这个种次号在本分类号下已被使用。请换一个种次号，或留空自动取号。",
             ),
         ),
     ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog import selectors, services
+from catalog import clc, selectors, services
 from catalog.exceptions import CatalogError, IsbnShared
 from catalog.forms import CopyForm, IsbnSharedForm, NewCopiesForm, RecordForm
 from catalog.models import AcquisitionBatch, Copy, CopyStatus, ImportLog, Record, WithdrawalBatch
@@ -139,7 +139,13 @@ def clc_search(request):
     return render(
         request,
         "catalog/_clc_picker.html",
-        {"code": q, "name": name, "exact": exact, "choices": selectors.clc_search(q), "searched": True},
+        {
+            "code": clc.clean_code(q) if name else q,
+            "name": name,
+            "exact": exact,
+            "choices": selectors.clc_search(q),
+            "searched": True,
+        },
     )
 
 
