@@ -48,10 +48,12 @@ def manage(request):
 @login_required
 @catalogue_required
 def record_new(request):
-    """新书编目. Step 1: ISBN (optional) → 查重 by ISBN. Step 2: the form; saving runs 查重 again
-    on title + first author + publisher and asks before creating a second record."""
+    """新书编目. Step 1: ISBN (optional) → 查重 by ISBN. Step 2: the form; saving runs 查重 again.
+    Another record with the same ISBN is passed only by the explicit choice 多卷书/不同版本 (stored
+    on the record); a similar title + first author + publisher by the tick "这是另一种书"."""
     initial = {}
     duplicates = []
+    isbn_matches = []
     isbn_checked = False
     if request.method == "GET" and "isbn" in request.GET:
         isbn_checked = True
@@ -63,7 +65,7 @@ def record_new(request):
             return render(request, "catalog/record_new.html", {"step": "isbn", "isbn": raw})
         initial["isbn"] = isbn13
         if isbn13:
-            duplicates = services.record_isbn_matches(isbn=isbn13)
+            isbn_matches = services.record_isbn_matches(isbn=isbn13)
     elif request.method == "GET":
         return render(request, "catalog/record_new.html", {"step": "isbn"})
 
@@ -72,7 +74,6 @@ def record_new(request):
     )
     copies_form = NewCopiesForm(request.POST or None, prefix="c")
     shared_form = IsbnSharedForm(request.POST or None)
-    isbn_matches = []
     if request.method == "POST" and form.is_valid() and copies_form.is_valid() and shared_form.is_valid():
         data = form.cleaned_data
         reason = shared_form.cleaned_data["isbn_shared_reason"]
