@@ -1,7 +1,7 @@
 from datetime import date
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
@@ -19,6 +19,7 @@ from catalog.models import (
     Record,
     WithdrawalBatch,
     WithdrawalReason,
+    Z3950Target,
 )
 
 
@@ -247,3 +248,39 @@ class RepairFinishForm(forms.Form):
     copies = forms.ModelMultipleChoiceField(queryset=Copy.objects.all(), label=_("图书"))
     outcome = forms.ChoiceField(choices=OUTCOMES, label=_("处理"))
     approver = forms.CharField(label=_("审批人"), max_length=60, required=False)
+
+
+class Z3950TargetForm(forms.ModelForm):
+    """A Z39.50 server's settings. The password is kept when the field is left empty."""
+
+    HOST_PATTERN = (
+        r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+    )
+
+    host = forms.RegexField(
+        label=_("主机"),
+        regex=HOST_PATTERN,
+        max_length=200,
+        help_text=_("服务器的域名或 IP 地址，如 z3950.example.cn 或 192.168.1.20"),
+        error_messages={"invalid": _("请填写域名或 IP 地址（字母、数字、点和连字符）。")},
+    )
+    port = forms.IntegerField(label=_("端口"), min_value=1, max_value=65535, initial=210)
+    timeout = forms.IntegerField(
+        label=_("超时（秒）"), min_value=1, max_value=120, initial=10, help_text=_("等不到回答时，多少秒后放弃")
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        required=False,
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("服务器要求登录时才填；修改时留空则不变。"),
+    )
+
+    class Meta:
+        model = Z3950Target
+        fields = ["name", "host", "port", "database", "syntax", "encoding", "timeout", "enabled", "position", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("保存")))

@@ -1,12 +1,14 @@
-"""MARC import (CNMARC and MARC21, ISO 2709, UTF-8 or GB18030/GBK) into import rows, and MARC21 export."""
+"""MARC import (CNMARC and MARC21; ISO 2709 or MARCXML; UTF-8, GB18030/GBK or MARC-8) into import
+rows, and MARC21 export."""
 
 import re
 import warnings
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pymarc import Field, Indicators, MARCReader, Subfield
+from pymarc import Field, Indicators, Leader, Subfield, marc8_to_unicode, parse_xml_to_array
 from pymarc import Record as MarcRecord
 
 from catalog.exceptions import ImportRejected
@@ -39,6 +41,12 @@ def _price(text: str) -> str:
 def _isbn(text: str) -> str:
     m = re.search(r"[\dXx][\dXx\- ]{8,16}[\dXx]", text or "")
     return m.group() if m else (text or "").strip()
+
+
+def _language_008(field) -> str:
+    """Language code of MARC21 008/35-37; records without 008 (or a short one) have none."""
+    data = (field.data or "") if field is not None else ""
+    return data[35:38].strip() if len(data) >= 38 else ""
 
 
 def flavour_of(record) -> str:
@@ -116,87 +124,251 @@ def marc21_row(r) -> dict:
         "summary": "\n".join(_all(r, "520", "a")),
         "subjects": "；".join(dict.fromkeys(_clean(s) for s in _all(r, "650", "a"))),
         "clc": clc.strip(),
-        "language": (r["008"].data[35:38].strip() if r["008"] and len(r["008"].data) >= 38 else "") or "chi",
+        "language": _language_008(r.get("008")) or "chi",
         "barcodes": barcodes,
         "book_number": call.rpartition("/")[2] if "/" in call else "",
     }
 
 
-# Character sets of the MARC files schools receive: UTF-8, or GB18030 — a superset of GBK and
-# GB2312, which Chinese book suppliers' and union-catalogue CNMARC files often use.
-ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030 / GBK"}
+# Character sets of the MARC files schools receive: UTF-8; GB18030 — a superset of GBK and GB2312,
+# which Chinese book suppliers' and union-catalogue CNMARC files often use; and MARC-8, the
+# character set of older MARC21 records (leader/09 blank), e.g. from American union catalogues.
+ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030 / GBK", "marc8": "MARC-8"}
+# Non-sorting markers: ISO 5426/MARC-8 bytes 0x88/0x89 and their Unicode forms NSB/NSE (U+0098/U+009C).
+_NONSORT = re.compile("[\x88\x89\x98\x9c]")
+_NONSORT_TABLE = dict.fromkeys(map(ord, "\x88\x89\x98\x9c"))
+_JUNK = b" \t\r\n\x1a\x00"  # what tools leave between or after records (newlines, DOS end-of-file)
+
+
+def is_marcxml(content: bytes) -> bool:
+    head = content[:200].lstrip(b"\xef\xbb\xbf" + _JUNK)
+    return head.startswith(b"<")
+
+
+def _utf8_valid(content: bytes) -> bool:
+    """Valid UTF-8, apart from raw 0x88/0x89 non-sorting bytes some systems put in UTF-8 files."""
+    text = content.decode("utf-8", "surrogateescape")
+    return not re.search("[\udc80-\udc87\udc8a-\udcff]", text)
+
+
+def _looks_marc8(content: bytes) -> bool:
+    """MARC-8 Latin text has lone high bytes (a combining diacritic before its ASCII letter: "Caf\xe2e");
+    GBK text has them in pairs. MARC-8 also switches to its CJK set with an escape (0x1B)."""
+    if b"\x1b" in content:
+        return True
+    lone = pairs = 0
+    for m in re.finditer(rb"[\x80-\xff]+", content):
+        run = len(m.group())
+        if run == 1:
+            lone += 1
+        else:
+            pairs += run
+    return lone > pairs
 
 
 def detect_encoding(content: bytes) -> str:
-    """ "utf-8" when the whole file is valid UTF-8 (plain ASCII included), else "gb18030" when it
-    decodes as that. Chinese text in GBK is practically never valid UTF-8, so the order is safe. A
-    file that is neither is read as UTF-8 with the bad bytes replaced (visible in the preview)."""
-    for encoding in ENCODINGS:
+    """ "utf-8" when the whole file is valid UTF-8 (plain ASCII included); else "marc8" when its
+    non-ASCII bytes look like MARC-8; else "gb18030" when it decodes as that. Chinese text in GBK is
+    practically never valid UTF-8, so the order is safe. A file that is none of them is read as
+    UTF-8 with the bad bytes replaced (visible in the preview)."""
+    if _utf8_valid(content):
+        return "utf-8"
+    if _looks_marc8(content):
+        return "marc8"
+    try:
+        content.decode("gb18030")
+    except UnicodeDecodeError:
+        return "utf-8"
+    return "gb18030"
+
+
+def _strip_gb_markers(data: bytes) -> bytes:
+    """Drop 0x88 … 0x89 non-sorting markers from GB18030 bytes, where they are also lead bytes:
+    only a 0x88 at a character boundary, followed by ASCII and closed by a 0x89, is a marker."""
+    if b"\x88" not in data:
+        return data
+    out, i, open_marker = bytearray(), 0, False
+    while i < len(data):
+        c = data[i]
+        nxt = data[i + 1] if i + 1 < len(data) else 0
+        if c == 0x88 and nxt < 0x80 and b"\x89" in data[i + 1 :]:
+            open_marker = True
+            i += 1
+        elif c == 0x89 and open_marker:
+            open_marker = False
+            i += 1
+        elif c >= 0x81:
+            width = 4 if 0x30 <= nxt <= 0x39 else 2
+            out += data[i : i + width]
+            i += width
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+def decode_text(data: bytes, encoding: str) -> str:
+    """Bytes of one subfield as text, without non-sorting markers; bad bytes become U+FFFD."""
+    if encoding == "marc8":
         try:
-            content.decode(encoding)
+            text = marc8_to_unicode(data, True)
+        except Exception:  # noqa: BLE001 - a byte MARC-8 does not know: keep what can be read
+            text = data.decode("latin-1")
+    elif encoding == "gb18030":
+        text = _strip_gb_markers(data).decode("gb18030", "replace")
+    else:
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
+            text = data.decode("utf-8", "surrogateescape").replace("\udc88", "").replace("\udc89", "")
+            text = re.sub("[\udc80-\udcff]", "\ufffd", text)
+    return text.translate(_NONSORT_TABLE)
+
+
+class RecordError(Exception):
+    """A record that cannot be read; the message is Chinese and names the field where it can."""
+
+
+@dataclass
+class Parsed:
+    number: int  # 1-based position in the file
+    record: MarcRecord | None
+    raw: bytes  # the record as ISO 2709 (MARCXML records are written out as UTF-8 ISO 2709)
+    error: str = ""
+
+
+def _digits(value: bytes, what: str) -> int:
+    if not value.isdigit():
+        raise RecordError(_("%(what)s“%(v)s”不是数字") % {"what": what, "v": value.decode("latin-1")})
+    return int(value)
+
+
+def decode_record(chunk: bytes, encoding: str) -> MarcRecord:
+    """One ISO 2709 record. Field data is found from the directory's offset up to the field
+    terminator, so a directory that counts lengths in another encoding still reads."""
+    if len(chunk) < 26:
+        raise RecordError(_("记录太短，不是完整的 MARC 记录"))
+    leader = chunk[:24]
+    if not (leader[:5].isdigit() and leader[12:17].isdigit()):  # messages built only when needed
+        _digits(leader[:5], _("记录头的记录长度"))
+        _digits(leader[12:17], _("记录头的数据起始位置"))
+    base = int(leader[12:17])
+    if base < 25 or base > len(chunk):
+        raise RecordError(_("记录头的数据起始位置 %(b)s 超出了记录") % {"b": base})
+    if leader[9:10] == b"a" and encoding == "marc8":
+        encoding = "utf-8"  # a Unicode record (leader/09 "a") inside a MARC-8 file
+    record = MarcRecord(leader=leader.decode("latin-1"))
+    directory = chunk[24 : base - 1]
+    if len(directory) % 12:
+        raise RecordError(_("目录区长度 %(n)s 不是 12 的倍数") % {"n": len(directory)})
+    for i in range(0, len(directory), 12):
+        entry = directory[i : i + 12]
+        tag = entry[:3].decode("latin-1")
+        if not tag.isalnum():
+            raise RecordError(_("目录中第 %(i)s 个字段的标识符“%(t)s”不对") % {"i": i // 12 + 1, "t": tag})
+        if not (entry[3:7].isdigit() and entry[7:12].isdigit()):  # messages built only when needed
+            _digits(entry[3:7], _("字段 %(t)s 的长度") % {"t": tag})
+            _digits(entry[7:12], _("字段 %(t)s 的起始位置") % {"t": tag})
+        length, start = int(entry[3:7]), base + int(entry[7:12])
+        if start >= len(chunk):
+            raise RecordError(_("字段 %(t)s 的起始位置超出了记录") % {"t": tag})
+        end = start + length - 1
+        if end > len(chunk) or chunk[end : end + 1] != b"\x1e":
+            found = chunk.find(b"\x1e", start)
+            end = found if found != -1 else len(chunk) - 1
+        data = chunk[start:end]
+        if tag < "010" and tag.isdigit():
+            record.add_field(Field(tag=tag, data=decode_text(data, encoding)))
             continue
-        return encoding
-    return "utf-8"
+        parts = data.split(b"\x1f")
+        indicators = (parts[0].decode("latin-1") + "  ")[:2]
+        subfields = [
+            Subfield(part[:1].decode("latin-1"), decode_text(part[1:], encoding)) for part in parts[1:] if part
+        ]
+        record.add_field(Field(tag, Indicators(*indicators), subfields))
+    return record
 
 
-def _without_unicode_flag(content: bytes) -> bytes:
-    """Clear leader/09 ("a" = UCS/Unicode) in every record, so pymarc decodes with the file's
-    encoding. Safe on GB18030 bytes: their trailing bytes are never the ISO 2709 separators."""
-    records = content.split(b"\x1d")
-    for i, record in enumerate(records):
-        if len(record) >= 24 and record[9:10] == b"a":
-            records[i] = record[:9] + b" " + record[10:]
-    return b"\x1d".join(records)
+def _iso_chunks(content: bytes):
+    """The records of an ISO 2709 file, without what tools leave between or after them."""
+    pos = 0
+    while pos < len(content):
+        end = content.find(b"\x1d", pos)
+        stop = len(content) if end == -1 else end + 1
+        chunk = content[pos:stop].lstrip(_JUNK)
+        pos = stop
+        if chunk.strip(_JUNK):
+            yield chunk
+
+
+def iter_records(content: bytes, *, encoding: str):
+    """Each record of an ISO 2709 or MARCXML file as a Parsed, one at a time; unreadable records
+    carry a Chinese error instead of a record. `encoding` as in ENCODINGS (ISO 2709 only)."""
+    if is_marcxml(content):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                records = parse_xml_to_array(BytesIO(content), strict=False)
+            except Exception as exc:  # noqa: BLE001 - any XML error: say so in Chinese
+                raise ImportRejected(_("MARCXML 文件无法解析（XML 格式错误），请检查文件。")) from exc
+        for number, record in enumerate(records, start=1):
+            for f in record.fields:
+                if f.is_control_field():
+                    f.data = _NONSORT.sub("", f.data or "")
+                else:
+                    f.subfields = [Subfield(s.code, _NONSORT.sub("", s.value or "")) for s in f.subfields]
+            record.leader = Leader(str(record.leader)[:9] + "a" + str(record.leader)[10:])
+            try:
+                raw = record.as_marc()
+            except Exception:  # noqa: BLE001
+                raw = b""
+            yield Parsed(number, record, raw)
+        return
+    for number, chunk in enumerate(_iso_chunks(content), start=1):
+        if not chunk.endswith(b"\x1d"):
+            yield Parsed(number, None, chunk, _("记录不完整（缺少记录结束符），文件可能被截断"))
+            continue
+        try:
+            yield Parsed(number, decode_record(chunk, encoding), chunk)
+        except RecordError as exc:
+            yield Parsed(number, None, chunk, str(exc))
+
+
+def check_file(content: bytes) -> None:
+    if not content or len(content.strip(_JUNK)) < 24:
+        raise ImportRejected(_("文件是空的或不是 MARC（ISO 2709 或 MARCXML）文件。"))
+    if not is_marcxml(content) and b"\x1d" not in content:
+        raise ImportRejected(_("这不是 ISO 2709 或 MARCXML 格式的 MARC 文件（没有记录结束符）。"))
+
+
+def row_of(parsed: Parsed, flavour: str = "auto") -> tuple[str, dict]:
+    """(flavour, import row) of one parsed record; a row with "_error" when it cannot be used."""
+    n = parsed.number
+    if parsed.record is None:
+        return "", {"title": "", "_error": _("第 %(n)s 条记录无法解析：%(e)s") % {"n": n, "e": parsed.error}}
+    kind = flavour if flavour in ("cnmarc", "marc21") else flavour_of(parsed.record)
+    if kind == "cnmarc":
+        row = cnmarc_row(parsed.record)
+    elif kind == "marc21":
+        row = marc21_row(parsed.record)
+    else:
+        return "", {"title": "", "_error": _("第 %(n)s 条记录既没有 200 也没有 245 字段（不是书目记录）") % {"n": n}}
+    row["_marc"] = parsed.raw
+    row["_kind"] = kind
+    return kind, row
 
 
 def read_rows(content: bytes, *, flavour: str = "auto", encoding: str = "auto") -> list[tuple[int, dict]]:
-    """Each record of an ISO 2709 file as an import row; unreadable records become a row with a problem.
-
-    `encoding` is "utf-8", "gb18030" or "auto" (detect_encoding)."""
-    if not content or len(content) < 24:
-        raise ImportRejected(_("文件是空的或不是 MARC（ISO 2709）文件。"))
-    if b"\x1d" not in content:
-        raise ImportRejected(_("这不是 ISO 2709 格式的 MARC 文件（没有记录结束符）。"))
+    """Each record of an ISO 2709 or MARCXML file as an import row; unreadable records become a row
+    with a problem. `encoding` is one of ENCODINGS or "auto" (detect_encoding)."""
+    check_file(content)
     if encoding not in ENCODINGS:
         encoding = detect_encoding(content)
     rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if encoding == "utf-8":
-            reader = MARCReader(
-                BytesIO(content), to_unicode=True, force_utf8=True, utf8_handling="replace", permissive=True
-            )
-        else:
-            reader = MARCReader(
-                BytesIO(_without_unicode_flag(content)), to_unicode=True, file_encoding=encoding, permissive=True
-            )
-        for number, record in enumerate(reader, start=1):
-            if number > settings.IMPORT_MAX_ROWS:
-                raise ImportRejected(
-                    _("文件超过 %(max)s 条记录，请分成几个文件导入。") % {"max": settings.IMPORT_MAX_ROWS}
-                )
-            if record is None:
-                rows.append(
-                    (
-                        number,
-                        {
-                            "title": "",
-                            "_error": _("第 %(n)s 条记录无法解析：%(e)s")
-                            % {"n": number, "e": reader.current_exception},
-                        },
-                    )
-                )
-                continue
-            kind = flavour if flavour in ("cnmarc", "marc21") else flavour_of(record)
-            if kind == "cnmarc":
-                rows.append((number, cnmarc_row(record)))
-            elif kind == "marc21":
-                rows.append((number, marc21_row(record)))
-            else:
-                rows.append(
-                    (number, {"title": "", "_error": _("第 %(n)s 条记录既没有 200 也没有 245 字段") % {"n": number}})
-                )
+    for parsed in iter_records(content, encoding=encoding):
+        if parsed.number > settings.IMPORT_MAX_ROWS:
+            raise ImportRejected(_("文件超过 %(max)s 条记录，请分成几个文件导入。") % {"max": settings.IMPORT_MAX_ROWS})
+        rows.append((parsed.number, row_of(parsed, flavour)[1]))
     if not rows:
         raise ImportRejected(_("文件里没有 MARC 记录。"))
     return rows

@@ -366,6 +366,7 @@ class ImportLog(models.Model):
     records_created = models.PositiveIntegerField(_("新增书目"), default=0)
     records_matched = models.PositiveIntegerField(_("已有书目"), default=0)
     copies_created = models.PositiveIntegerField(_("新增复本"), default=0)
+    records_pooled = models.PositiveIntegerField(_("放入书目数据源"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -380,3 +381,100 @@ class ImportLog(models.Model):
         verbose_name = _("导入记录")
         verbose_name_plural = _("导入记录")
         ordering = ["-created_at"]
+
+
+class SourceFile(models.Model):
+    """One file of bibliographic records put into the source pool (书目数据源): a supplier's MARC
+    file, a union-catalogue dump. Its records wait there to be copied into the catalogue."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    origin = models.CharField(_("来源说明"), max_length=200, blank=True)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    flavour = models.CharField(_("MARC 格式"), max_length=10, blank=True)
+    encoding = models.CharField(_("字符编码"), max_length=20, blank=True)
+    record_count = models.PositiveIntegerField(_("记录数"), default=0)
+    skipped_count = models.PositiveIntegerField(_("无法读取的记录"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数据源文件")
+        verbose_name_plural = _("数据源文件")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["sha256"], name="catalog_sourcefile_unique_sha256")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceRecord(models.Model):
+    """One bibliographic record of the pool, as read from its file (no holdings)."""
+
+    file = models.ForeignKey(SourceFile, verbose_name=_("数据源文件"), on_delete=models.CASCADE, related_name="records")
+    number = models.PositiveIntegerField(_("文件中的序号"))
+    isbn13 = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True)
+    title = models.CharField(_("题名"), max_length=300, blank=True)
+    authors = models.CharField(_("著者"), max_length=300, blank=True)
+    publisher = models.CharField(_("出版者"), max_length=200, blank=True)
+    pub_year = models.PositiveSmallIntegerField(_("出版年"), null=True, blank=True)
+    clc = models.CharField(_("中图法分类号"), max_length=40, blank=True)
+    price = models.DecimalField(_("定价"), max_digits=9, decimal_places=2, null=True, blank=True)
+    fields = models.JSONField(_("书目数据"), default=dict)
+    marc = models.BinaryField(_("MARC 记录"), default=b"")
+
+    class Meta:
+        verbose_name = _("数据源记录")
+        verbose_name_plural = _("数据源记录")
+        ordering = ["file_id", "number"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Z3950Target(models.Model):
+    """A Z39.50 server the cataloguers copy records from (国家图书馆, CALIS, a district's union catalogue)."""
+
+    class Syntax(models.TextChoices):
+        CNMARC = "cnmarc", _("CNMARC")
+        UNIMARC = "unimarc", _("UNIMARC")
+        MARC21 = "marc21", _("MARC21")
+
+    class Encoding(models.TextChoices):
+        UTF8 = "utf-8", _("UTF-8")
+        GB18030 = "gb18030", _("GB18030 / GBK")
+        MARC8 = "marc-8", _("MARC-8")
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    host = models.CharField(_("主机"), max_length=200, help_text=_("服务器的域名或 IP 地址"))
+    port = models.PositiveIntegerField(_("端口"), default=210)
+    database = models.CharField(_("数据库名"), max_length=100)
+    syntax = models.CharField(_("记录格式"), max_length=10, choices=Syntax.choices, default=Syntax.CNMARC)
+    encoding = models.CharField(_("字符编码"), max_length=10, choices=Encoding.choices, default=Encoding.UTF8)
+    timeout = models.PositiveSmallIntegerField(_("超时（秒）"), default=10)
+    enabled = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    user = models.CharField(_("用户名"), max_length=100, blank=True)
+    password = models.CharField(_("密码"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Z39.50 服务器")
+        verbose_name_plural = _("Z39.50 服务器")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(port__gte=1, port__lte=65535), name="catalog_z3950target_port_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(timeout__gte=1, timeout__lte=120), name="catalog_z3950target_timeout_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

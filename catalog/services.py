@@ -33,6 +33,7 @@ from catalog.models import (
     Location,
     Record,
     WithdrawalBatch,
+    Z3950Target,
 )
 from catalog.status import copy_change_status, copy_write_off
 
@@ -613,3 +614,17 @@ def withdrawal_create(
         for copy in copies:
             copy_write_off(copy, reason=reason, by=by, now=moment, batch=batch, note=note or batch.number)
     return batch
+
+
+def z3950_target_save(*, form) -> Z3950Target:
+    """Save a valid Z3950TargetForm; an empty password field keeps the stored password."""
+    target = form.save(commit=False)
+    if form.cleaned_data.get("password"):
+        target.password = form.cleaned_data["password"]
+    target.save()
+    return target
+
+
+def z3950_target_delete(*, target: Z3950Target) -> None:
+    """Remove a Z39.50 server from the list (records copied from it stay as they are)."""
+    Z3950Target.objects.filter(pk=target.pk).delete()

@@ -37,7 +37,18 @@ urlpatterns = [
     path("catalog/import/excel/", views.import_excel, name="import_excel"),
     path("catalog/import/excel/template/", views.import_template, name="import_template"),
     path("catalog/import/marc/", views.import_marc, name="import_marc"),
+    path("catalog/pool/", views.pool_home, name="pool"),
+    path("catalog/pool/upload/", views.pool_upload, name="pool_upload"),
+    path("catalog/pool/files/<int:pk>/", views.pool_file, name="pool_file"),
+    path("catalog/pool/files/<int:pk>/delete/", views.pool_file_delete, name="pool_file_delete"),
+    path("catalog/pool/records/<int:pk>/", views.pool_record, name="pool_record"),
     path("catalog/export/", views.exports, name="exports"),
     path("catalog/export/excel/", views.export_excel, name="export_excel"),
     path("catalog/export/marc/", views.export_marc, name="export_marc"),
+    # Z39.50 服务器 (copy cataloguing's targets)
+    path("catalog/z3950/", views.z3950_targets, name="z3950_targets"),
+    path("catalog/z3950/new/", views.z3950_target_edit, name="z3950_target_new"),
+    path("catalog/z3950/<int:pk>/", views.z3950_target_edit, name="z3950_target_edit"),
+    path("catalog/z3950/<int:pk>/delete/", views.z3950_target_delete, name="z3950_target_delete"),
+    path("catalog/z3950/<int:pk>/test/", views.z3950_target_test, name="z3950_target_test"),
 ]

@@ -2,7 +2,7 @@
 # make run: install, start the private database, migrate, load the demo school, serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/system-deps.sh postgresql gettext
+scripts/system-deps.sh postgresql gettext z3950
 scripts/venv.sh
 if [ -z "${DATABASE_URL:-}" ]; then
   port=${PGPORT_DEV:-54329}

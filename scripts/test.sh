@@ -4,7 +4,7 @@
 # production-configuration stage. With arguments, one pytest run with those arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/system-deps.sh postgresql gettext chromium
+scripts/system-deps.sh postgresql gettext chromium z3950
 scripts/venv.sh
 py=.venv/bin/python
 started=""

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from circulation.models import LibraryCard, Reader, SchoolClass
 from library import roles
+from tests.z3950.server import closed_port, silent_port, zebra_server  # noqa: F401 (fixtures)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be
 # usable from the test body around page interactions.

@@ -144,6 +144,9 @@ class WalkData:
     serial: object  # a periodical title with a subscription and its predicted issues
     subscription: object
     issue: object  # a predicted issue, not yet checked in
+    pool_file: object  # a file in the source pool (书目数据源) and one of its records
+    pool_record: object
+    z3950_target: object  # a Z39.50 server at a closed loopback port: 测试连接 is refused at once
     users: dict[str, User]
 
 
@@ -204,6 +207,7 @@ def build_walk_data() -> WalkData:
         OpenDay.objects.create(day=timezone.localdate().replace(month=1, day=1), reason="补课")
     services.holds_expire_daily()  # the first request of the day would otherwise write
     stocktake, kiosk, subscription = _new_apps_objects(users["librarian"])
+    pool_file = _pool_file(users["librarian"])
     data = WalkData(
         record=Record.objects.order_by("pk").first(),
         copy=Copy.objects.exclude(status="withdrawn")
@@ -227,6 +231,9 @@ def build_walk_data() -> WalkData:
         serial=subscription.serial,
         subscription=subscription,
         issue=subscription.issues.order_by("number").first(),
+        pool_file=pool_file,
+        pool_record=pool_file.records.order_by("number").first(),
+        z3950_target=_z3950_target(),
         users=users,
     )
     missing = [name for name, value in vars(data).items() if value is None]
@@ -236,6 +243,16 @@ def build_walk_data() -> WalkData:
     for name in ("dashboard", "circulation:settings", "reports:summary"):
         send(client, "get", reverse(name))
     return data
+
+
+def _pool_file(librarian):
+    """A source-pool file holding the MARC21 export of a few demo records."""
+    from catalog import marc
+    from catalog.models import Record
+    from catalog.sources import pool
+
+    content = marc.export_bytes((rec, []) for rec in Record.objects.order_by("pk")[:5])
+    return pool.pool_import(content=content, name="书商配送 MARC", origin="走查数据", by=librarian)
 
 
 def _make_kiosk_user() -> None:
@@ -248,6 +265,13 @@ def _make_kiosk_user() -> None:
     user.set_password(DEMO_PASSWORD)
     user.save()
     user.groups.add(Group.objects.get(name=roles.KIOSK))
+
+
+def _z3950_target():
+    """Port 1 of 127.0.0.1 (tcpmux, which nobody runs): the walk's 测试连接 never waits or leaves the machine."""
+    from catalog.models import Z3950Target
+
+    return Z3950Target.objects.create(name="走查服务器", host="127.0.0.1", port=1, database="walk", timeout=1)
 
 
 def _new_apps_objects(librarian):
@@ -335,6 +359,7 @@ _SEGMENT_OBJECT = {
     "titles": "serial",
     "subscriptions": "subscription",
     "issues": "issue",
+    "z3950": "z3950_target",
 }
 
 
@@ -366,6 +391,10 @@ def _param_value(route: Route, param: str, data: WalkData):
     if param == "pk":
         if route.name == "circulation:day_delete":
             return data.closed_day.pk
+        if route.name == "catalog:pool_record":
+            return data.pool_record.pk
+        if route.name.startswith("catalog:pool_file"):
+            return data.pool_file.pk
         segments = [s for s in route.pattern.split("/") if s and not s.startswith("<")]
         before = route.pattern.split("<", 1)[0].rstrip("/").rsplit("/", 1)[-1]
         attr = _SEGMENT_OBJECT.get(before) or next((_SEGMENT_OBJECT[s] for s in segments if s in _SEGMENT_OBJECT), None)
@@ -468,6 +497,16 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     "catalog:exports": perm("catalogue"),
     "catalog:export_excel": perm("catalogue"),
     "catalog:export_marc": perm("catalogue"),
+    "catalog:pool": perm("catalogue"),
+    "catalog:pool_upload": perm("catalogue"),
+    "catalog:pool_file": perm("catalogue"),
+    "catalog:pool_file_delete": perm("catalogue"),
+    "catalog:pool_record": perm("catalogue"),
+    "catalog:z3950_targets": perm("catalogue"),
+    "catalog:z3950_target_new": perm("catalogue"),
+    "catalog:z3950_target_edit": perm("catalogue"),
+    "catalog:z3950_target_delete": perm("catalogue"),
+    "catalog:z3950_target_test": perm("catalogue"),
     # the desk
     "circulation:desk": perm("use_desk"),
     "circulation:desk_scan": perm("use_desk"),

@@ -46,7 +46,7 @@ def renumber_clashes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_record_location_ids"),
+        ("catalog", "0006_z3950_target"),
     ]
 
     operations = [

@@ -36,7 +36,9 @@ class UploadForm(forms.Form):
         label=gettext_lazy("字符编码"),
         choices=[("auto", gettext_lazy("自动识别"))] + list(marc.ENCODINGS.items()),
         required=False,
-        help_text=gettext_lazy("书商和联合目录提供的 CNMARC 文件常用 GBK（GB18030）编码；自动识别一般即可。"),
+        help_text=gettext_lazy(
+            "书商和联合目录提供的 CNMARC 文件常用 GBK（GB18030）编码，较早的 MARC21 文件常用 MARC-8；自动识别一般即可。"
+        ),
     )
 
 
@@ -54,24 +56,44 @@ def _encoding(kind: str, content: bytes, chosen: str) -> str:
     return chosen if chosen in marc.ENCODINGS else marc.detect_encoding(content)
 
 
-def _check(kind: str, content: bytes, filename: str, location, flavour: str, encoding: str = ""):
+def _check(
+    kind: str, content: bytes, filename: str, location, flavour: str, encoding: str = "", classes: dict | None = None
+):
     if kind == "excel":
         rows = excel.read_rows(content)
         log_kind = "excel"
     else:
         rows = marc.read_rows(content, flavour=flavour or "auto", encoding=encoding or "auto")
-        log_kind = flavour if flavour in ("cnmarc", "marc21") else ("cnmarc" if _is_cn(content) else "marc21")
-    return importing.check_rows(rows, kind=log_kind, filename=filename, content=content, default_location=location)
+        kinds = [row.get("_kind") for _n, row in rows]
+        log_kind = flavour if flavour in ("cnmarc", "marc21") else max(("cnmarc", "marc21"), key=kinds.count)
+    return importing.check_rows(
+        rows, kind=log_kind, filename=filename, content=content, default_location=location, classes=classes
+    )
 
 
-def _is_cn(content: bytes) -> bool:
-    """CNMARC records have a 200 field in their directory; a cheap check on the first record."""
-    try:
-        base = int(content[12:17])
-    except ValueError:
-        return False
-    directory = content[24 : base - 1]
-    return any(directory[i : i + 3] == b"200" for i in range(0, len(directory), 12))
+def _classes(post) -> dict[int, str]:
+    """The 中图法 numbers typed on the preview for records without one (fields clc_<record number>)."""
+    classes = {}
+    for key in post:
+        number = id_param({"n": key[4:]}, "n") if key.startswith("clc_") else None
+        value = text_param(post, key, max_length=40) if number else ""
+        if value:
+            classes[number] = value
+    return classes
+
+
+def _preview_context(checked, **extra) -> dict:
+    """What the preview shows: the rows with problems; else every row that says something (merged,
+    skipped, changed, without class) and the first rows of the file, in file order."""
+    if checked.problem_rows:
+        shown = checked.problem_rows[:PREVIEW_ROWS]
+    else:
+        noteworthy = [r for r in checked.rows if r.warnings or r.needs_class][:PREVIEW_ROWS]
+        numbers = {r.number for r in noteworthy}
+        shown = sorted(
+            noteworthy + [r for r in checked.rows[:PREVIEW_ROWS] if r.number not in numbers], key=lambda r: r.number
+        )
+    return {"checked": checked, "shown": shown, **extra}
 
 
 def _import_page(request, kind: str):
@@ -81,26 +103,32 @@ def _import_page(request, kind: str):
         messages.info(request, _("已取消导入，上传的文件已删除。"))
         return redirect(request.path)
     if request.method == "POST" and request.POST.get("sha"):
-        # Step 2: import the file the preview was made from; the kept copy goes whatever happens.
-        sha = request.POST["sha"]
+        # Step 2: import the file the preview was made from. The kept copy goes once imported or
+        # refused; a class typed wrong on the preview shows the preview again, the file kept.
+        sha = text_param(request.POST, "sha", max_length=64)
         content = uploads.load(sha)
         if content is None:
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect(request.path)
-        uploads.remove(sha)
         location_id = id_param(request.POST, "location")
         location = Location.objects.filter(pk=location_id).first() if location_id else None
+        filename = text_param(request.POST, "filename", max_length=200)
+        flavour = text_param(request.POST, "flavour", "auto", max_length=10)
+        encoding = _encoding(kind, content, text_param(request.POST, "encoding", max_length=10))
+        classes = _classes(request.POST) if kind == "marc" else {}
         try:
-            checked = _check(
-                kind,
-                content,
-                text_param(request.POST, "filename", max_length=200),
-                location,
-                request.POST.get("flavour", "auto"),
-                _encoding(kind, content, request.POST.get("encoding", "")),
-            )
+            checked = _check(kind, content, filename, location, flavour, encoding, classes)
+            if checked.problem_rows and classes and checked.already is None:
+                messages.error(request, _("填写的分类号有误，请改正后再确认导入。"))
+                context = _preview_context(
+                    checked, kind=kind, sha=sha, filename=filename, location=location, flavour=flavour
+                )
+                context.update(encoding=encoding, encoding_label=marc.ENCODINGS.get(encoding, ""), retry=True)
+                return render(request, "catalog/import.html", context)
+            uploads.remove(sha)
             log = importing.run_import(checked, by=request.user)
         except CatalogError as exc:
+            uploads.remove(sha)
             messages.error(request, str(exc))
             return redirect(request.path)
         messages.success(
@@ -108,6 +136,11 @@ def _import_page(request, kind: str):
             _("导入完成：新书目 %(a)s 种，已有书目 %(b)s 种，新复本 %(c)s 册。")
             % {"a": log.records_created, "b": log.records_matched, "c": log.copies_created},
         )
+        if log.records_pooled:
+            messages.info(
+                request,
+                _("%(n)s 条没有中图法分类号的记录已放入书目数据源，等待分类后编目。") % {"n": log.records_pooled},
+            )
         return redirect("catalog:manage")
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "kind": kind}
@@ -134,10 +167,9 @@ def _import_page(request, kind: str):
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
+                context.update(_preview_context(checked))
                 context.update(
-                    checked=checked,
                     sha=_stash(content) if checked.ok else "",  # nothing to keep for a refused file
-                    shown=checked.problem_rows[:PREVIEW_ROWS] or checked.rows[:PREVIEW_ROWS],
                     filename=upload.name,
                     location=form.cleaned_data["location"],
                     flavour=form.cleaned_data.get("flavour") or "auto",
