@@ -96,26 +96,25 @@ def parse_code(code: str) -> tuple[str, str, str]:
 
 
 def _pool(isbn: str, unified: str) -> list[Candidate]:
-    try:
-        from catalog.sources import pool
-    except ImportError:  # the pool arrives with its own change; until then it answers nothing
-        return []
+    from catalog.sources import pool
+
     if isbn:
-        return list(pool.lookup_isbn(isbn))
-    finder = getattr(pool, "lookup_unified_number", None)
-    return list(finder(unified)) if finder else []
+        return pool.lookup_isbn(isbn)
+    # The pool keeps the fields catalog.marc reads; a 统一书号 is found where a row carries one.
+    from catalog.models import SourceRecord
+
+    qs = SourceRecord.objects.filter(fields__unified_number=unified).select_related("file")
+    return [pool.candidate_of(rec) for rec in qs.order_by("-file__uploaded_at", "-id")[:20]]
 
 
 def _z3950(isbn: str, unified: str) -> tuple[list[Candidate], list[str]]:
-    try:
-        from catalog.sources import z3950
-    except ImportError:
-        return [], []
+    from catalog.sources import z3950
+
     if not isbn:
-        # Union catalogues do not index 统一书号 under one standard attribute: not searched.
+        # Union catalogues index no 统一书号 under a standard Bib-1 attribute: not searched.
         return [], []
     result = z3950.search_targets(isbn=isbn)
-    return list(result.candidates), list(result.errors)
+    return list(result.candidates), [str(error) for error in result.errors]
 
 
 def lookup_isbn(code: str, *, z3950: bool = False) -> Lookup:

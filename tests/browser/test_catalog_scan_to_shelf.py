@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from catalog.models import Copy, Record
 from tests.browser.helpers import catalogue
-from tests.browser.pool_data import put_in_pool
+from tests.catalog.pool_data import put_in_pool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +21,8 @@ def scan(page, code: str):
     page.keyboard.press("Enter")
 
 
-def test_scan_to_shelf_from_the_pool_and_an_added_copy(page, login, librarian, live_server, stacks, monkeypatch):
-    put_in_pool(monkeypatch, [{"title": "草房子", "isbn": "9787544800013", "clc": "I287.45", "price": "CNY25.00"}])
+def test_scan_to_shelf_from_the_pool_and_an_added_copy(page, login, librarian, live_server, stacks):
+    put_in_pool([{"title": "草房子", "isbn": "9787544800013", "clc": "I287.45", "price": "CNY25.00"}])
     catalogue("西游记", "I242.4", stacks, copies=1, isbn="9787020002207")
     login(page, "librarian1")
     page.goto(f"{live_server.url}/catalog/scan/")
@@ -57,9 +57,8 @@ def test_scan_to_shelf_from_the_pool_and_an_added_copy(page, login, librarian, l
     expect(labels.get_by_test_id("label").nth(2)).to_contain_text("I242.4")
 
 
-def test_picking_a_value_of_another_source(page, login, librarian, live_server, stacks, monkeypatch):
+def test_picking_a_value_of_another_source(page, login, librarian, live_server, stacks):
     put_in_pool(
-        monkeypatch,
         [
             {"title": "草房子", "isbn": "9787544800013", "publisher": "天天出版社"},
             {"title": "草房子", "isbn": "9787544800013", "publisher": "江苏少年儿童出版社", "file": "联合目录 2025"},
@@ -68,22 +67,24 @@ def test_picking_a_value_of_another_source(page, login, librarian, live_server, 
     login(page, "librarian1")
     page.goto(f"{live_server.url}/catalog/scan/")
     scan(page, "9787544800013")
-    expect(page.locator("#id_publisher")).to_have_value("天天出版社")
-    page.get_by_test_id("differences").get_by_role("button", name="江苏少年儿童出版社").click()
+    # The newest pool file fills the form; the other file's differing value is one click away.
+    expect(page.get_by_test_id("source").first).to_have_text("联合目录 2025 · 已填入")
     expect(page.locator("#id_publisher")).to_have_value("江苏少年儿童出版社")
+    page.get_by_test_id("differences").get_by_role("button", name="天天出版社").click()
+    expect(page.locator("#id_publisher")).to_have_value("天天出版社")
     page.get_by_test_id("confirm").click()
     expect(page.locator(".alert-success")).to_contain_text("已编目《草房子》")
-    assert Record.objects.get().publisher == "江苏少年儿童出版社"
+    assert Record.objects.get().publisher == "天天出版社"
 
 
-def test_twenty_new_titles_from_the_pool_then_their_labels(page, login, librarian, live_server, stacks, monkeypatch):
+def test_twenty_new_titles_from_the_pool_then_their_labels(page, login, librarian, live_server, stacks):
     """Issue 11's desk test: scan, check, confirm, 2 copies each, then print the session's labels.
     The time is printed, not asserted (bench/cataloguing_bench.py measures the fills)."""
     books = [
         {"title": f"新书第{i + 1}种", "isbn": isbn, "clc": "I287.45" if i % 2 else "K825.6"}
         for i, isbn in enumerate(TWENTY_ISBNS)
     ]
-    put_in_pool(monkeypatch, books)
+    put_in_pool(books)
     login(page, "librarian1")
     page.goto(f"{live_server.url}/catalog/scan/")
     started = time.monotonic()
@@ -129,3 +130,20 @@ TWENTY_ISBNS = [
     "9787558402722",
     "9787530215593",
 ]
+
+
+def test_scan_to_shelf_from_a_z3950_server(page, login, librarian, live_server, stacks, zebra_server):
+    """Neither the catalogue nor the pool has the book: the school's Z39.50 server (a real Zebra on
+    127.0.0.1 serving CNMARC) fills the form."""
+    zebra_server.target("cnmarc", name="市图书馆联合目录").save()
+    login(page, "librarian1")
+    page.goto(f"{live_server.url}/catalog/scan/")
+    scan(page, "978-7-02-004249-4")
+    expect(page.get_by_test_id("source").first).to_have_text("市图书馆联合目录 · 已填入")
+    expect(page.locator("#id_title")).to_have_value("小王子")
+    expect(page.locator("#id_publisher")).to_have_value("人民文学出版社")
+    expect(page.locator("#id_clc")).to_have_value("I565.88")
+    expect(page.get_by_test_id("confirm")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert-success")).to_contain_text("已编目《小王子》，索书号 I565.88/1")
+    assert Record.objects.get().isbn == "9787020042494"

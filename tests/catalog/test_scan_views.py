@@ -6,35 +6,13 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Copy, Record
-from catalog.sources import lookup
-from catalog.sources.candidate import Candidate
 from catalog.views.scan import SESSION_COPIES
+from tests.catalog.pool_data import put_in_pool
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def pool_answers(monkeypatch):
-    """Stands in for the pool (catalog.sources.pool) until it is merged: what it would answer."""
-    answers = {}
-    monkeypatch.setattr(lookup, "_pool", lambda isbn, unified: answers.get(isbn, []))
-    monkeypatch.setattr(lookup, "_z3950", lambda isbn, unified: ([], []))
-    return answers
-
-
-def _pool_candidate(**fields):
-    base = {
-        "title": "草房子",
-        "authors": "曹文轩",
-        "publisher": "天天出版社",
-        "pub_year": "2016",
-        "price": "CNY25.00",
-        "clc": "I287.45",
-        "language": "chi",
-        "isbn": "9787544800013",
-        "pages": "300页",
-    }
-    return Candidate("pool", "书商 2026 秋季 MARC", base | fields, record_id=7)
+KAOFANGZI = {"title": "草房子", "isbn": "9787544800013", "clc": "I287.45", "price": "CNY25.00"}
 
 
 def _create_data(stacks, **over):
@@ -51,22 +29,22 @@ def _create_data(stacks, **over):
     return data | over
 
 
-def test_a_pool_record_fills_the_form_with_its_source_named(client, librarian, stacks, pool_answers):
-    pool_answers["9787544800013"] = [_pool_candidate()]
+def test_a_pool_record_fills_the_form_with_its_source_named(client, librarian, stacks):
+    put_in_pool([KAOFANGZI])
     client.force_login(librarian)
     html = client.get(reverse("catalog:scan"), {"code": "978-7-5448-0001-3"}, **HTMX).content.decode()
-    assert "书商 2026 秋季 MARC" in html and "已填入" in html
+    assert "书商 2026 秋季 MARC" in html and "已填入" in html and 'name="authors" value="曹文轩"' in html
     assert 'name="title" value="草房子"' in html and 'name="price" value="25.00"' in html
     assert 'name="pub_year" value="2016"' in html and "<!doctype" not in html  # the partial only
     assert 'name="book_number"' in html and 'name="book_number" value' not in html  # assigned on saving
 
 
 def test_the_fill_runs_a_few_queries_whatever_the_catalogue_size(
-    client, librarian, stacks, catalogue, pool_answers, django_assert_max_num_queries
+    client, librarian, stacks, catalogue, django_assert_max_num_queries
 ):
     for i in range(30):
         catalogue(f"书{i}", "I287.45", isbn="")
-    pool_answers["9787544800013"] = [_pool_candidate()]
+    put_in_pool([KAOFANGZI, {**KAOFANGZI, "price": "CNY26.00", "file": "另一个书商"}])
     client.force_login(librarian)
     client.get(reverse("catalog:scan"))  # the session and permissions are loaded once
     with django_assert_max_num_queries(10):
@@ -77,18 +55,15 @@ def test_the_fill_runs_a_few_queries_whatever_the_catalogue_size(
     assert "本馆已有此书，添加复本" in html and f'value="{rec.pk}"' in html
 
 
-def test_differences_between_sources_are_shown_to_pick_from(client, librarian, stacks, pool_answers):
-    pool_answers["9787544800013"] = [
-        _pool_candidate(),
-        Candidate("pool", "联合目录 2025", _pool_candidate().fields | {"publisher": "江苏少年儿童出版社"}),
-    ]
+def test_differences_between_sources_are_shown_to_pick_from(client, librarian, stacks):
+    put_in_pool([KAOFANGZI, {**KAOFANGZI, "publisher": "江苏少年儿童出版社", "file": "联合目录 2025"}])
     client.force_login(librarian)
     html = client.get(reverse("catalog:scan"), {"code": "9787544800013"}, **HTMX).content.decode()
     assert 'data-fill-field="publisher" data-fill-value="江苏少年儿童出版社"' in html
     assert 'data-fill-field="title"' not in html  # the titles agree
 
 
-def test_nothing_found_asks_for_manual_cataloguing_with_the_isbn_filled(client, librarian, stacks, pool_answers):
+def test_nothing_found_asks_for_manual_cataloguing_with_the_isbn_filled(client, librarian, stacks):
     client.force_login(librarian)
     html = client.get(reverse("catalog:scan"), {"code": "9787544800013"}, **HTMX).content.decode()
     assert "没有找到这本书的书目数据" in html and 'name="isbn" value="9787544800013"' in html

@@ -4,8 +4,10 @@ catalogue first, then the pool, then Z39.50; which source fills the form; what d
 import pytest
 
 from catalog import services
+from catalog.models import Z3950Target
 from catalog.sources import local, lookup
 from catalog.sources.candidate import Candidate
+from tests.catalog.pool_data import put_in_pool
 
 
 @pytest.mark.parametrize(
@@ -48,15 +50,29 @@ def test_the_local_lookup_is_one_query(catalogue, django_assert_num_queries):
         assert len(local.lookup_isbn("9787020002207")) == 1
 
 
-def test_z3950_is_searched_only_when_nothing_else_answers_or_when_asked(catalogue, monkeypatch):
-    asked = []
-    monkeypatch.setattr(lookup, "_z3950", lambda isbn, unified: asked.append(isbn) or ([], ["目标 A 连接超时"]))
+def test_the_pool_answers_after_the_own_catalogue(catalogue):
+    put_in_pool([{"title": "草房子", "isbn": "9787544800013"}])
+    found = lookup.lookup_isbn("978-7-5448-0001-3")
+    assert [(c.source, c.label) for c in found.candidates] == [("pool", "书商 2026 秋季 MARC")]
+    assert found.filled_from.fields["title"] == "草房子" and not found.z3950_searched
+
+
+def test_z3950_is_searched_when_nothing_else_answers_or_when_asked(catalogue, zebra_server):
+    target = zebra_server.target("cnmarc", name="测试联合目录")
+    target.save()
+    found = lookup.lookup_isbn("9787020042494")  # 小王子: only the Z39.50 server has it
+    assert found.z3950_searched and [(c.source, c.fields["title"]) for c in found.candidates] == [("z3950", "小王子")]
     catalogue("西游记", "I242.4", isbn="9787020002207")
     assert not lookup.lookup_isbn("9787020002207").z3950_searched
+    asked = lookup.lookup_isbn("9787020002207", z3950=True)
+    assert [c.source for c in asked.candidates] == ["local", "z3950"]
+
+
+def test_a_z3950_server_that_is_down_is_a_message(db, closed_port):
+    Z3950Target.objects.create(name="市馆联合目录", host="127.0.0.1", port=closed_port, database="x", timeout=2)
     found = lookup.lookup_isbn("9787544800013")
-    assert found.z3950_searched and found.errors == ["目标 A 连接超时"]
-    assert lookup.lookup_isbn("9787020002207", z3950=True).z3950_searched
-    assert asked == ["9787544800013", "9787020002207"]
+    assert found.z3950_searched and not found.candidates
+    assert len(found.errors) == 1 and found.errors[0].startswith("市馆联合目录：")
 
 
 def test_differences_between_sources_are_listed_per_field():

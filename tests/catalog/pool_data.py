@@ -1,4 +1,4 @@
-"""Books in the pool (书目数据源) for the cataloguing browser tests: small CNMARC records of our own,
+"""Books in the pool (书目数据源) for the 扫描编目 tests: small CNMARC records of our own,
 one pool file per supplier name."""
 
 from collections import defaultdict
@@ -6,9 +6,7 @@ from collections import defaultdict
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
-from catalog import marc
-from catalog.sources import lookup
-from catalog.sources.candidate import Candidate
+from catalog.sources import pool
 
 DEFAULT_FILE = "书商 2026 秋季 MARC"
 
@@ -29,24 +27,10 @@ def cnmarc(book: dict) -> MarcRecord:
     return m
 
 
-def put_in_pool(monkeypatch, books: list[dict]) -> None:
-    """Put the books into the pool, one file per `file` name (default: a supplier's file)."""
+def put_in_pool(books: list[dict]) -> None:
+    """Put the books into the pool through its import, one file per `file` name (default: a supplier's)."""
     files = defaultdict(list)
     for book in books:
         files[book.get("file", DEFAULT_FILE)].append(cnmarc(book))
-    try:
-        from catalog.sources import pool
-    except ImportError:
-        pool = None
-    if pool is not None:
-        for name, records in files.items():
-            pool.pool_import(content=b"".join(r.as_marc() for r in records), name=name)
-        return
-    # Before the pool is merged: the same records answer through the lookup's pool step.
-    answers = defaultdict(list)
     for name, records in files.items():
-        for record in records:
-            fields = marc.cnmarc_row(record)
-            isbn = lookup.parse_code(fields["isbn"])[0]
-            answers[isbn].append(Candidate("pool", name, fields))
-    monkeypatch.setattr(lookup, "_pool", lambda isbn, unified: answers.get(isbn, []))
+        pool.pool_import(content=b"".join(r.as_marc() for r in records), name=name)
