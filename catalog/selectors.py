@@ -328,7 +328,8 @@ def with_clc_name(qs):
 
 def clc_name(code: str) -> tuple[str, bool]:
     """(name of the class, exact) for a class number: the longest prefix in the table ('' if none)."""
-    code = clc.clean_code(code)
+    # The form shows the name of whatever was typed, a bad value too: never send NUL to the database.
+    code = clc.clean_code((code or "").replace("\x00", ""))[:60]
     if not code:
         return "", False
     found = clc.lookup(code)

@@ -86,3 +86,11 @@ def test_a_forged_reason_is_refused(client, librarian, stacks, catalogue):
     client.force_login(librarian)
     response = client.post(reverse("catalog:record_new"), _new(stacks, isbn_shared_reason="because"))
     assert response.status_code == 200 and Record.objects.count() == 1
+
+
+def test_a_class_number_with_a_nul_character_is_a_form_error(client, librarian, catalogue):
+    rec = catalogue("安徒生童话", "I287.7")
+    client.force_login(librarian)
+    data = {"title": "安徒生童话", "clc": "I287\x00.7", "language": "chi"}
+    response = client.post(reverse("catalog:record_edit", args=[rec.pk]), data)
+    assert response.status_code == 200 and Record.objects.get().clc == "I287.7"
