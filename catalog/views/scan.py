@@ -28,6 +28,7 @@ from library.params import id_param, text_param
 
 SESSION_COPIES = "scan_copies"  # the pks of the copies made on this page in this login session
 SESSION_DEFAULTS = "scan_defaults"  # the last number of copies, location, source and batch used
+LANGUAGE_SYNONYMS = {"zho": "chi", "fra": "fre", "deu": "ger", "bod": "tib"}
 FIELD_LABELS = {
     "title": _("正题名"),
     "other_title": _("其他题名"),
@@ -60,6 +61,7 @@ def _initial_from(fields: dict, isbn: str, unified: str) -> dict:
         initial["price"] = ""
     initial["clc"] = clc.clean_code(re.split(r"[;；]", initial.get("clc", ""))[0])
     language = initial.get("language", "").lower()[:3]
+    language = LANGUAGE_SYNONYMS.get(language, language)  # ISO 639-2/T codes some records carry
     initial["language"] = language if language in {code for code, _label in LANGUAGES} else "chi"
     initial["book_number"] = ""  # the 种次号 is this school's: assigned on saving
     return {k: v for k, v in initial.items() if v != ""}

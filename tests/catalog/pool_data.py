@@ -18,7 +18,7 @@ def _f(tag, *pairs, ind=(" ", " ")):
 def cnmarc(book: dict) -> MarcRecord:
     m = MarcRecord(force_utf8=True, leader="00000nam0 2200000   450 ")
     m.add_field(_f("010", ("a", book["isbn"]), ("d", book.get("price", "CNY20.00"))))
-    m.add_field(_f("101", ("a", "chi"), ind=("0", " ")))
+    m.add_field(_f("101", ("a", book.get("language", "chi")), ind=("0", " ")))
     m.add_field(_f("200", ("a", book["title"]), ("f", book.get("authors", "曹文轩")), ind=("1", " ")))
     m.add_field(_f("210", ("a", "南京"), ("c", book.get("publisher", "天天出版社")), ("d", "2016")))
     m.add_field(_f("215", ("a", "300页")))

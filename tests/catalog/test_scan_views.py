@@ -145,3 +145,10 @@ def test_the_page_is_for_cataloguers(client, assistant, db):
     assert client.get(reverse("catalog:scan")).status_code == 302
     client.force_login(assistant)
     assert client.get(reverse("catalog:scan")).status_code == 403
+
+
+def test_a_source_language_code_is_read_into_the_list(client, librarian, stacks):
+    put_in_pool([{**KAOFANGZI, "title": "Le Petit Prince", "language": "fra"}])
+    client.force_login(librarian)
+    html = client.get(reverse("catalog:scan"), {"code": "9787544800013"}, **HTMX).content.decode()
+    assert '<option value="fre" selected>法语</option>' in html
