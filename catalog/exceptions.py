@@ -30,6 +30,18 @@ class DuplicateRecord(CatalogError):
         super().__init__(message)
 
 
+class IsbnShared(DuplicateRecord):
+    """Another record has exactly this ISBN: a second one needs an explicit reason (多卷书/不同版本)."""
+
+    default_message = _(
+        "馆藏中已有这个 ISBN 的书目。同一种书请添加复本；确是同一 ISBN 的另一种书，请选择原因（多卷书/不同版本）。"
+    )
+
+
+class BookNumberTaken(CatalogError):
+    default_message = _("这个种次号在本分类号下已被使用。")
+
+
 class CopyNotFound(CatalogError):
     default_message = _("没有这个登记号的图书。")
 

@@ -1,22 +1,39 @@
 from datetime import date
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from catalog import covers, services
+from catalog import covers, selectors, services
 from catalog.exceptions import InvalidClassNumber, InvalidIsbn
 from catalog.models import (
+    LANGUAGES,
     AcquisitionBatch,
     Copy,
     CopySource,
+    IsbnSharedReason,
     Location,
     Record,
     WithdrawalBatch,
     WithdrawalReason,
     Z3950Target,
 )
+
+
+class ClcPicker:
+    """A crispy layout object: under the 中图法 field, the chosen class's name and the classes that
+    match what is typed (a code's start or words of a name), filled by htmx (catalog:clc_search)."""
+
+    def __init__(self, field_name: str = "clc"):
+        self.field_name = field_name
+
+    def render(self, form, context, template_pack=None, **kwargs):
+        value = form[self.field_name].value() or ""
+        name, exact = selectors.clc_name(str(value)) if value else ("", False)
+        return render_to_string("catalog/_clc_picker.html", {"code": value, "name": name, "exact": exact})
 
 
 class RecordForm(forms.ModelForm):
@@ -32,9 +49,11 @@ class RecordForm(forms.ModelForm):
         fields = ["isbn", *(name for name in services.RECORD_FIELDS if name != "isbn")]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "clc": _("例如 I287.5；可用比分类表更细的号码。"),
+            "clc": _("输入分类号（如 I287.5）或类名中的词（如 童话），在下面的列表中选择；可用比分类表更细的号码。"),
             "book_number": _("留空则自动取该分类号的下一个种次号。"),
         }
+
+    language = forms.ChoiceField(label=_("语种"), choices=LANGUAGES, initial="chi")
 
     cover_upload = forms.FileField(
         label=_("封面图片"),
@@ -50,12 +69,38 @@ class RecordForm(forms.ModelForm):
         self.upload_too_large = upload_too_large
         self.fields["isbn"].widget.attrs["autofocus"] = True
         self.fields["clc"].required = True
+        self.fields["clc"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("catalog:clc_search"),
+                "hx-trigger": "input changed delay:200ms, change",
+                "hx-target": "#clc-picker",
+                "hx-swap": "outerHTML",
+                "hx-sync": "this:replace",
+                "data-clc-input": "",
+            }
+        )
+        # 语种 is a list; a code stored before (or imported) that the list lacks stays choosable.
+        current = self.instance.language if self.instance.pk else self.initial.get("language")
+        known = {code for code, _label in LANGUAGES}
+        if current and current not in known and len(str(current)) <= 3:
+            self.fields["language"].choices = [*LANGUAGES, (current, current)]
         if not (self.instance.pk and self.instance.cover):
             del self.fields["cover_clear"]
         self.warnings: list[str] = []
         self.cover_bytes: bytes | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
+        names = list(self.fields)
+        at = names.index("clc") + 1
+        self.helper.layout = Layout(*names[:at], ClcPicker("clc"), *names[at:])
+
+    def _get_validation_exclusions(self):
+        # The 种次号 constraint is checked by the service (catalog.services.record_create/update),
+        # which assigns the number and whose message names the title that already has it.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("book_number")
+        return exclude
 
     def clean_isbn(self):
         try:
@@ -71,6 +116,15 @@ class RecordForm(forms.ModelForm):
         if warning:
             self.warnings.append(warning)
         return code
+
+    def clean_unified_number(self):
+        raw = self.cleaned_data.get("unified_number", "").strip()
+        if not raw:
+            return ""
+        number = services.unified_number_normalize(raw)
+        if not number:
+            raise forms.ValidationError(_("统一书号应为“出版社代号·序号”，如 10019·1234。"))
+        return number
 
     def clean_book_number(self):
         return self.cleaned_data.get("book_number", "").strip().replace("/", "")
@@ -94,6 +148,17 @@ class RecordForm(forms.ModelForm):
             covers.cover_set(record=record, content=self.cover_bytes)
         elif self.cleaned_data.get("cover_clear"):
             covers.cover_remove(record=record)
+
+
+class IsbnSharedForm(forms.Form):
+    """The explicit choice that lets a record carry an ISBN another record has."""
+
+    isbn_shared_reason = forms.ChoiceField(
+        label=_("同一ISBN的另一种书：多卷书/不同版本"),
+        choices=IsbnSharedReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
 
 class NewCopiesForm(forms.Form):

@@ -64,6 +64,33 @@ class ReaderLevel(models.TextChoices):
     TEACHER = "teacher", _("教师用书")
 
 
+class IsbnSharedReason(models.TextChoices):
+    """Why a record carries an ISBN another record already has (chosen explicitly when cataloguing)."""
+
+    VOLUME = "volume", _("多卷书：同一 ISBN 的另一册")
+    EDITION = "edition", _("不同版本：同一 ISBN 的另一版本或印次")
+
+
+# 语种 (MARC language codes, ISO 639-2/B) offered as a list; other codes already stored stay valid.
+LANGUAGES = [
+    ("chi", _("中文")),
+    ("eng", _("英语")),
+    ("jpn", _("日语")),
+    ("kor", _("朝鲜语/韩语")),
+    ("rus", _("俄语")),
+    ("fre", _("法语")),
+    ("ger", _("德语")),
+    ("spa", _("西班牙语")),
+    ("ita", _("意大利语")),
+    ("ara", _("阿拉伯语")),
+    ("mon", _("蒙古语")),
+    ("tib", _("藏语")),
+    ("uig", _("维吾尔语")),
+    ("mul", _("多语种")),
+    ("und", _("未知语种")),
+]
+
+
 class Record(models.Model):
     """A bibliographic record (种): one title/edition."""
 
@@ -82,6 +109,8 @@ class Record(models.Model):
         _("定价"), max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     isbn = models.CharField(_("ISBN"), max_length=13, blank=True, db_index=True, help_text=_("规范化为 ISBN-13"))
+    # 统一书号 of books published before ISBNs (1956–1986), e.g. 10019·1234 (CNMARC 091 $a).
+    unified_number = models.CharField(_("统一书号"), max_length=20, blank=True, db_index=True)
     clc = models.CharField(_("中图法分类号"), max_length=60, blank=True, db_index=True)
     clc_edition = models.PositiveSmallIntegerField(_("分类法版次"), default=4)
     clc_base = models.CharField(_("基本大类"), max_length=2, blank=True, db_index=True)
@@ -90,7 +119,10 @@ class Record(models.Model):
     shelf_key = models.CharField(_("排架键"), max_length=200, blank=True, db_index=True)
     subjects = models.CharField(_("主题词"), max_length=300, blank=True)
     summary = models.TextField(_("提要"), blank=True)
-    language = models.CharField(_("语种"), max_length=3, default="chi")
+    language = models.CharField(_("语种"), max_length=3, choices=LANGUAGES, default="chi")
+    isbn_shared_reason = models.CharField(
+        _("同一ISBN的另一种书"), max_length=20, choices=IsbnSharedReason.choices, blank=True
+    )
     reader_level = models.CharField(_("适读对象"), max_length=20, choices=ReaderLevel.choices, blank=True)
     cover = models.ImageField(_("封面"), upload_to="covers/", blank=True)
     # Kept by catalog.services in the same transaction as the record (search, 查重).
@@ -122,6 +154,14 @@ class Record(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gte=0), name="catalog_record_price_not_negative"
+            ),
+            # A 种次号 names one title within its class number; the volumes of a set (and the bound
+            # volumes of a periodical) share it and differ by volume, as their call numbers do.
+            models.UniqueConstraint(
+                fields=["clc", "book_number", "volume"],
+                condition=~Q(book_number=""),
+                name="catalog_record_book_number_unique_in_class",
+                violation_error_message=_("这个种次号在本分类号下已被使用。请换一个种次号，或留空自动取号。"),
             ),
         ]
 

@@ -284,3 +284,53 @@ def repairs_finished(limit: int = 20):
         .select_related("copy__record", "changed_by")
         .order_by("-changed_at", "-id")[:limit]
     )
+
+
+# --- the 中图法 picker ---------------------------------------------------------------------------
+
+
+@dataclass
+class ClcChoice:
+    code: str
+    name: str
+    parent: str  # the name of the class above, so that I286.7 and I287.7 (both 童话、寓言) differ
+
+
+def clc_search(q: str, *, limit: int = 15) -> list[ClcChoice]:
+    """Classes for the picker: by the start of the code (I287) or by words of the name (童话). One query."""
+    from catalog.models import ClcClass
+
+    q = (q or "").replace("\x00", "").strip()[:40]
+    if not q:
+        return []
+    code = clc.clean_code(q)
+    qs = ClcClass.objects.select_related("parent").only("code", "name", "level", "parent__name")
+    if code[:1].isascii() and code[:1].isalpha():
+        qs = qs.filter(code__startswith=code).order_by("level", "sort_key")
+    else:
+        for word in q.split()[:4]:
+            qs = qs.filter(name__icontains=word)
+        qs = qs.exclude(kind__in=["alternative", "discontinued"]).order_by("sort_key")
+    return [ClcChoice(c.code, c.name, c.parent.name if c.parent_id else "") for c in qs[:limit]]
+
+
+def with_clc_name(qs):
+    """Records annotated with `clc_name`, the name of the longest prefix of their class number in
+    the 中图法 table, in the same query (the record pages keep their query count)."""
+    return qs.annotate(
+        clc_name=RawSQL(
+            "SELECT c.name FROM catalog_clcclass c WHERE c.code = ANY(SELECT left(catalog_record.clc, n)"
+            " FROM generate_series(1, length(catalog_record.clc)) n) ORDER BY length(c.code) DESC LIMIT 1",
+            [],
+        )
+    )
+
+
+def clc_name(code: str) -> tuple[str, bool]:
+    """(name of the class, exact) for a class number: the longest prefix in the table ('' if none)."""
+    # The form shows the name of whatever was typed, a bad value too: never send NUL to the database.
+    code = clc.clean_code((code or "").replace("\x00", ""))[:60]
+    if not code:
+        return "", False
+    found = clc.lookup(code)
+    return (found.node.name if found.node else ""), found.exact

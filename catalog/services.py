@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from stdnum import isbn as stdnum_isbn
 
 from catalog import barcode_rules, clc, hooks, textsearch
-from catalog.exceptions import CatalogError, CopyNotFound, CopyNotWithdrawable, InvalidClassNumber, InvalidIsbn
+from catalog.exceptions import (
+    BookNumberTaken,
+    CatalogError,
+    CopyNotFound,
+    CopyNotWithdrawable,
+    InvalidClassNumber,
+    InvalidIsbn,
+    IsbnShared,
+)
 from catalog.hooks import copy_available
 from catalog.locations import record_locations_refresh
 from catalog.models import (
@@ -21,6 +29,7 @@ from catalog.models import (
     Copy,
     CopySource,
     CopyStatus,
+    IsbnSharedReason,
     Location,
     Record,
     WithdrawalBatch,
@@ -42,6 +51,7 @@ RECORD_FIELDS = [
     "pages",
     "price",
     "isbn",
+    "unified_number",
     "clc",
     "book_number",
     "subjects",
@@ -65,6 +75,15 @@ def isbn_normalize(value: str) -> str:
     if not stdnum_isbn.is_valid(compact):
         raise InvalidIsbn(_("ISBN “%(value)s”的校验位不对，请核对。") % {"value": value})
     return stdnum_isbn.to_isbn13(compact)
+
+
+_UNIFIED = re.compile(r"^\s*([A-Z]?\d{4,5})\s*[·・.．\-－]\s*(\d{1,5})\s*$")
+
+
+def unified_number_normalize(value: str) -> str:
+    """A 统一书号 of an old book ('10019.1234', '7020-1234', '7020·1234') → '7020·1234'; '' if not one."""
+    m = _UNIFIED.match((value or "").upper())
+    return f"{m.group(1)}·{m.group(2)}" if m else ""
 
 
 def isbn_display(isbn13: str) -> str:
@@ -110,6 +129,25 @@ def record_duplicates(
     return list(qs.order_by("pk")[:10])
 
 
+def record_isbn_matches(*, isbn: str, exclude_pk=None) -> list[Record]:
+    """Records with exactly this ISBN-13 (any volume): a new record with it needs a stated reason."""
+    if not isbn:
+        return []
+    qs = Record.objects.filter(isbn=isbn)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("pk")[:10])
+
+
+def _check_isbn_shared(record: Record, reason: str, exclude_pk=None) -> None:
+    if reason and reason not in IsbnSharedReason.values:
+        raise CatalogError(_("请选择同一 ISBN 的另一种书的原因：多卷书或不同版本。"))
+    matches = record_isbn_matches(isbn=record.isbn, exclude_pk=exclude_pk)
+    if matches and not reason:
+        raise IsbnShared(matches)
+    record.isbn_shared_reason = reason if matches else ""
+
+
 # --- 种次号 and accession numbers --------------------------------------------------------------
 
 
@@ -147,6 +185,54 @@ def book_numbers_reserve(*, code: str, count: int = 1) -> list[int]:
     counter.last_number = n
     counter.save(update_fields=["last_number"])
     return out
+
+
+def book_number_clash(*, code: str, number: str, volume: str = "", title: str = "", exclude_pk=None):
+    """The record that already uses this 种次号 in this class number, or None.
+
+    Another volume of the same title (a 多卷书, or a periodical's bound volumes) may share it."""
+    if not code or not number:
+        return None
+    qs = Record.objects.filter(clc=code, book_number=number).only(
+        "pk", "title", "volume", "call_number", "title_normalized"
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    probe = Record(title=title)
+    textsearch.fill_derived(probe)
+    for other in qs.order_by("pk")[:50]:
+        if other.volume == volume.strip() or other.title_normalized != probe.title_normalized:
+            return other
+    return None
+
+
+def _book_number_taken(record: Record, other: Record) -> BookNumberTaken:
+    return BookNumberTaken(
+        _("种次号 %(n)s 在分类号 %(clc)s 下已被《%(title)s》使用（索书号 %(call)s）。请换一个种次号，或留空自动取号。")
+        % {"n": record.book_number, "clc": record.clc, "title": other.title, "call": other.call_number}
+    )
+
+
+def _check_book_number(record: Record, exclude_pk=None) -> None:
+    other = book_number_clash(
+        code=record.clc, number=record.book_number, volume=record.volume, title=record.title, exclude_pk=exclude_pk
+    )
+    if other is not None:
+        raise _book_number_taken(record, other)
+
+
+def _save_record(record: Record) -> None:
+    """Save in a savepoint: a 种次号 taken meanwhile by another cataloguer is a message, not a 500."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        if "catalog_record_book_number_unique_in_class" in str(exc):
+            raise BookNumberTaken(
+                _("种次号 %(n)s 在分类号 %(clc)s 下刚被使用。请换一个种次号，或留空自动取号。")
+                % {"n": record.book_number, "clc": record.clc}
+            ) from exc
+        raise
 
 
 def book_number_assign(*, code: str) -> str:
@@ -197,8 +283,12 @@ def record_create(
     copy_price: Decimal | None = None,
     source: str = CopySource.PURCHASE,
     batch: AcquisitionBatch | None = None,
+    isbn_shared_reason: str = "",
 ) -> Record:
-    """Save a new record (with its 种次号 and call number) and optionally its first copies."""
+    """Save a new record (with its 种次号 and call number) and optionally its first copies.
+
+    A record with an ISBN another record has needs `isbn_shared_reason` (多卷书/不同版本); a typed
+    种次号 another title of the class uses is refused."""
     now = now or timezone.now()
     record = Record(created_by=by)
     _apply(record, data)
@@ -206,10 +296,13 @@ def record_create(
     if record.clc:
         record.clc, _warning = class_number_check(record.clc)
     with transaction.atomic():
+        _check_isbn_shared(record, isbn_shared_reason)
         if record.clc and not record.book_number:
             record.book_number = str(book_numbers_reserve(code=record.clc)[0])
+        elif record.clc:
+            _check_book_number(record)
         textsearch.fill_derived(record)
-        record.save()
+        _save_record(record)
         if copies:
             copies_add(
                 record=record,
@@ -224,22 +317,29 @@ def record_create(
     return record
 
 
-def record_update(*, record: Record, data: dict, by=None, now: datetime | None = None) -> Record:
+def record_update(
+    *, record: Record, data: dict, by=None, now: datetime | None = None, isbn_shared_reason: str | None = None
+) -> Record:
     """Change a record; a new class number gets a new 种次号 unless one was typed, and an emptied
-    种次号 is replaced by the next one of the class (as the form's help text says)."""
+    种次号 is replaced by the next one of the class (as the form's help text says). A changed ISBN
+    that another record has needs `isbn_shared_reason`; a typed 种次号 another title uses is refused."""
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
-        old_clc, old_number = record.clc, record.book_number
+        old_clc, old_number, old_volume, old_isbn = record.clc, record.book_number, record.volume, record.isbn
         _apply(record, data)
         record.isbn = isbn_normalize(record.isbn)
         if record.clc:
             record.clc, _warning = class_number_check(record.clc)
+        if record.isbn != old_isbn or isbn_shared_reason:
+            _check_isbn_shared(record, isbn_shared_reason or "", exclude_pk=record.pk)
         if record.clc and (not record.book_number or (record.clc != old_clc and record.book_number == old_number)):
             record.book_number = str(book_numbers_reserve(code=record.clc)[0])
+        elif record.clc and (record.clc, record.book_number, record.volume) != (old_clc, old_number, old_volume):
+            _check_book_number(record, exclude_pk=record.pk)
         if not record.clc:
             record.book_number = ""
         textsearch.fill_derived(record)
-        record.save()
+        _save_record(record)
     return record
 
 

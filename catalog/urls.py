@@ -15,6 +15,11 @@ urlpatterns = [
     # Cataloguing (library.catalogue)
     path("catalog/", views.manage, name="manage"),
     path("catalog/records/new/", views.record_new, name="record_new"),
+    path("catalog/scan/", views.scan, name="scan"),
+    path("catalog/scan/create/", views.scan_create, name="scan_create"),
+    path("catalog/scan/copies/", views.scan_copies, name="scan_copies"),
+    path("catalog/scan/clear/", views.scan_clear, name="scan_clear"),
+    path("catalog/clc/search/", views.clc_search, name="clc_search"),
     path("catalog/records/<int:pk>/", views.record_staff, name="record_staff"),
     path("catalog/records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("catalog/records/<int:pk>/copies/", views.copies_add, name="copies_add"),

@@ -554,6 +554,11 @@ ACCESS: dict[str, frozenset[str] | tuple[frozenset[str], frozenset[str]]] = {
     # cataloguing
     "catalog:manage": perm("catalogue"),
     "catalog:record_new": perm("catalogue"),
+    "catalog:scan": perm("catalogue"),
+    "catalog:scan_create": perm("catalogue"),
+    "catalog:scan_copies": perm("catalogue"),
+    "catalog:scan_clear": perm("catalogue"),
+    "catalog:clc_search": perm("catalogue"),
     "catalog:record_staff": perm("catalogue"),
     "catalog:record_edit": perm("catalogue"),
     "catalog:copies_add": perm("catalogue"),

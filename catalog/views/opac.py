@@ -76,7 +76,7 @@ def opac(request):
 
 
 def record(request, pk: int):
-    rec = get_object_or_404(Record, pk=pk)
+    rec = get_object_or_404(selectors.with_clc_name(Record.objects.all()), pk=pk)
     copies = selectors.record_copies(rec)
     return render(
         request,

@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from catalog import selectors, services
-from catalog.exceptions import CatalogError
-from catalog.forms import CopyForm, NewCopiesForm, RecordForm
+from catalog import clc, selectors, services
+from catalog.exceptions import CatalogError, IsbnShared
+from catalog.forms import CopyForm, IsbnSharedForm, NewCopiesForm, RecordForm
 from catalog.models import AcquisitionBatch, Copy, CopyStatus, ImportLog, Record, WithdrawalBatch
 from library import uploadhandlers
 from library.params import text_param
@@ -48,10 +48,12 @@ def manage(request):
 @login_required
 @catalogue_required
 def record_new(request):
-    """新书编目. Step 1: ISBN (optional) → 查重 by ISBN. Step 2: the form; saving runs 查重 again
-    on title + first author + publisher and asks before creating a second record."""
+    """新书编目. Step 1: ISBN (optional) → 查重 by ISBN. Step 2: the form; saving runs 查重 again.
+    Another record with the same ISBN is passed only by the explicit choice 多卷书/不同版本 (stored
+    on the record); a similar title + first author + publisher by the tick "这是另一种书"."""
     initial = {}
     duplicates = []
+    isbn_matches = []
     isbn_checked = False
     if request.method == "GET" and "isbn" in request.GET:
         isbn_checked = True
@@ -63,7 +65,7 @@ def record_new(request):
             return render(request, "catalog/record_new.html", {"step": "isbn", "isbn": raw})
         initial["isbn"] = isbn13
         if isbn13:
-            duplicates = services.record_duplicates(isbn=isbn13)
+            isbn_matches = services.record_isbn_matches(isbn=isbn13)
     elif request.method == "GET":
         return render(request, "catalog/record_new.html", {"step": "isbn"})
 
@@ -71,17 +73,22 @@ def record_new(request):
         request.POST or None, request.FILES or None, initial=initial, upload_too_large=uploadhandlers.too_large(request)
     )
     copies_form = NewCopiesForm(request.POST or None, prefix="c")
-    if request.method == "POST" and form.is_valid() and copies_form.is_valid():
+    shared_form = IsbnSharedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and copies_form.is_valid() and shared_form.is_valid():
         data = form.cleaned_data
+        reason = shared_form.cleaned_data["isbn_shared_reason"]
+        # An exact ISBN match is only passed by the explicit choice (多卷书/不同版本); the tick
+        # "这是另一种书" passes a similar title, author and publisher, never the same ISBN.
+        isbn_matches = services.record_isbn_matches(isbn=data["isbn"])
         if not request.POST.get("confirm_new"):
-            duplicates = services.record_duplicates(
-                isbn=data["isbn"],
-                title=data["title"],
-                authors=data["authors"],
-                publisher=data["publisher"],
-                volume=data["volume"],
-            )
-        if not duplicates:
+            duplicates = [
+                d
+                for d in services.record_duplicates(
+                    title=data["title"], authors=data["authors"], publisher=data["publisher"], volume=data["volume"]
+                )
+                if d not in isbn_matches
+            ]
+        if not duplicates and not (isbn_matches and not reason):
             try:
                 rec = services.record_create(
                     data=data,
@@ -91,7 +98,10 @@ def record_new(request):
                     copy_price=copies_form.cleaned_data["copy_price"],
                     source=copies_form.cleaned_data["source"],
                     batch=copies_form.cleaned_data["batch"],
+                    isbn_shared_reason=reason,
                 )
+            except IsbnShared as exc:  # another cataloguer saved that ISBN meanwhile
+                isbn_matches = exc.duplicates
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
@@ -111,7 +121,9 @@ def record_new(request):
             "step": "form",
             "form": form,
             "copies_form": copies_form,
+            "shared_form": shared_form,
             "duplicates": duplicates,
+            "isbn_matches": isbn_matches,
             "isbn_checked": isbn_checked,
             "asking": request.method == "POST" and bool(duplicates),
         },
@@ -120,8 +132,28 @@ def record_new(request):
 
 @login_required
 @catalogue_required
+@require_GET
+def clc_search(request):
+    """The 中图法 picker's answer (htmx): the name of the typed class and the classes matching it."""
+    q = text_param(request.GET, "clc", max_length=40) or text_param(request.GET, "q", max_length=40)
+    name, exact = selectors.clc_name(q) if q else ("", False)
+    return render(
+        request,
+        "catalog/_clc_picker.html",
+        {
+            "code": clc.clean_code(q) if name else q,
+            "name": name,
+            "exact": exact,
+            "choices": selectors.clc_search(q),
+            "searched": True,
+        },
+    )
+
+
+@login_required
+@catalogue_required
 def record_staff(request, pk: int):
-    rec = get_object_or_404(Record.objects.select_related("created_by"), pk=pk)
+    rec = get_object_or_404(selectors.with_clc_name(Record.objects.select_related("created_by")), pk=pk)
     copies = list(rec.copies.select_related("location", "batch").order_by("barcode"))
     return render(
         request,
@@ -142,30 +174,33 @@ def record_edit(request, pk: int):
     """修改书目. A changed ISBN runs the 查重 like a new record: another record with that ISBN is
     shown, and the cataloguer must tick the box to save anyway (e.g. a reprint under one ISBN)."""
     rec = get_object_or_404(Record, pk=pk)
-    old_isbn = rec.isbn
     form = RecordForm(
         request.POST or None, request.FILES or None, instance=rec, upload_too_large=uploadhandlers.too_large(request)
     )
+    shared_form = IsbnSharedForm(request.POST or None)
     duplicates = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["isbn"] and data["isbn"] != old_isbn and not request.POST.get("confirm_duplicate"):
-            duplicates = services.record_duplicates(isbn=data["isbn"], volume=data["volume"], exclude_pk=rec.pk)
-        if not duplicates:
-            try:
-                services.record_update(record=rec, data=data, by=request.user)
-            except CatalogError as exc:
-                messages.error(request, str(exc))
-            else:
-                form.save_cover(rec)
-                for warning in form.warnings:
-                    messages.warning(request, warning)
-                messages.success(request, _("书目已保存。"))
-                return redirect("catalog:record_staff", pk=rec.pk)
+    if request.method == "POST" and form.is_valid() and shared_form.is_valid():
+        try:
+            services.record_update(
+                record=rec,
+                data=form.cleaned_data,
+                by=request.user,
+                isbn_shared_reason=shared_form.cleaned_data["isbn_shared_reason"],
+            )
+        except IsbnShared as exc:
+            duplicates = exc.duplicates
+        except CatalogError as exc:
+            messages.error(request, str(exc))
+        else:
+            form.save_cover(rec)
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("书目已保存。"))
+            return redirect("catalog:record_staff", pk=rec.pk)
     return render(
         request,
         "catalog/record_edit.html",
-        {"form": form, "record": Record.objects.get(pk=pk), "duplicates": duplicates},
+        {"form": form, "shared_form": shared_form, "record": Record.objects.get(pk=pk), "duplicates": duplicates},
     )
 
 

@@ -23,7 +23,7 @@ def test_catalogue_a_book_print_labels_and_find_it_in_the_opac(page, login, libr
     page.goto(f"{live_server.url}/catalog/records/new/")
     page.fill("#id_isbn_lookup", "7-02-000220-X")
     page.press("#id_isbn_lookup", "Enter")
-    expect(page.get_by_test_id("duplicates")).to_contain_text("西游记")
+    expect(page.get_by_test_id("isbn-matches")).to_contain_text("西游记")
     expect(page.get_by_role("link", name="给它添加复本")).to_be_visible()
 
     # A new book: the form comes back with the ISBN filled in.

@@ -122,7 +122,7 @@ def test_edit_to_the_isbn_of_another_record_runs_the_duplicate_check(page, login
     page.goto(f"{live_server.url}/catalog/records/{rec.pk}/edit/")
     page.fill("#id_isbn", "7-02-000220-X")  # 西游记's ISBN, as an ISBN-10
     save_button(page).click()
-    duplicates = page.get_by_test_id("duplicates")
+    duplicates = page.get_by_test_id("isbn-matches")
     expect(duplicates).to_contain_text("查重：馆藏里已经有这个 ISBN 的书。")
     expect(duplicates.get_by_role("link", name="西游记")).to_have_attribute("href", f"/catalog/records/{other.pk}/")
     expect(page.locator(".alert-success")).to_have_count(0)
@@ -130,8 +130,8 @@ def test_edit_to_the_isbn_of_another_record_runs_the_duplicate_check(page, login
     rec.refresh_from_db()
     assert rec.isbn == "9787544800013"
 
-    # The cataloguer checked it (a reprint under the same ISBN) and saves anyway.
-    page.get_by_label("我已核对，这是另一种书，仍要保存").check()
+    # The cataloguer checked it (a reprint under the same ISBN) and says so explicitly.
+    page.get_by_label("不同版本：同一 ISBN 的另一版本或印次").check()
     save_button(page).click()
     expect(page.locator(".alert-success")).to_contain_text("书目已保存。")
     rec.refresh_from_db()

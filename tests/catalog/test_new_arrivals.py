@@ -19,8 +19,9 @@ def big_batch(stacks, n: int, received_on=date(2025, 9, 1)):
             title=f"新书{received_on:%m%d}-{i:03d}",
             clc="I287.5" if i % 2 else "K825",
             clc_base="I" if i % 2 else "K",
-            book_number=str(i),
-            call_number=f"{'I287.5' if i % 2 else 'K825'}/{i}",
+            # 种次号 are unique within a class: one batch's numbers follow the date it was received.
+            book_number=f"{received_on:%m%d}{i:03d}",
+            call_number=f"{'I287.5' if i % 2 else 'K825'}/{received_on:%m%d}{i:03d}",
             shelf_key=f"{i:05d}",
         )
         for i in range(n)

@@ -183,7 +183,7 @@ def test_manage_finds_a_record_by_scanned_barcode(client, librarian, catalogue):
     assert response.status_code == 302 and response.url == reverse("catalog:record_staff", args=[rec.pk])
 
 
-def test_edit_to_the_isbn_of_another_record_asks_before_saving(client, librarian, catalogue):
+def test_edit_to_the_isbn_of_another_record_needs_the_explicit_choice(client, librarian, catalogue):
     other = catalogue("西游记", "I242.4", isbn="9787020002207")
     rec = catalogue("草房子", "I287.45", isbn="9787544800013")
     client.force_login(librarian)
@@ -193,20 +193,28 @@ def test_edit_to_the_isbn_of_another_record_asks_before_saving(client, librarian
     html = response.content.decode()
     assert response.status_code == 200
     assert "馆藏里已经有这个 ISBN 的书" in html and reverse("catalog:record_staff", args=[other.pk]) in html
+    assert "同一ISBN的另一种书：多卷书/不同版本" in html
+    # The old "这是另一种书" tick no longer passes an exact ISBN match.
+    assert client.post(url, {**data, "confirm_duplicate": "1", "confirm_new": "1"}).status_code == 200
     rec.refresh_from_db()
     assert rec.isbn == "9787544800013"
-    assert client.post(url, {**data, "confirm_duplicate": "1"}).status_code == 302
+    assert client.post(url, {**data, "isbn_shared_reason": "edition"}).status_code == 302
     rec.refresh_from_db()
-    assert rec.isbn == "9787020002207"
+    assert (rec.isbn, rec.isbn_shared_reason) == ("9787020002207", "edition")
     # The ISBN no longer changes: other edits are not asked about again.
     assert client.post(url, {**data, "publisher": "天天出版社"}).status_code == 302
 
 
-def test_edit_keeping_its_own_isbn_or_another_volume_of_a_set_is_not_a_duplicate(client, librarian, catalogue):
+def test_another_volume_of_a_set_under_one_isbn_is_saved_as_a_multi_volume_book(client, librarian, catalogue):
     catalogue("中国历史", "K209", isbn="9787534205200", volume="第1册")
     rec = catalogue("中国历史", "K209", isbn="", volume="第2册")
     client.force_login(librarian)
     data = {"title": "中国历史", "volume": "第2册", "isbn": "9787534205200", "clc": "K209", "language": "chi"}
-    assert client.post(reverse("catalog:record_edit", args=[rec.pk]), {**data, "book_number": "2"}).status_code == 302
+    url = reverse("catalog:record_edit", args=[rec.pk])
+    assert client.post(url, {**data, "book_number": "2"}).status_code == 200
+    response = client.post(url, {**data, "book_number": "2", "isbn_shared_reason": "volume"})
+    assert response.status_code == 302
     rec.refresh_from_db()
-    assert rec.isbn == "9787534205200"
+    assert (rec.isbn, rec.isbn_shared_reason) == ("9787534205200", "volume")
+    # Editing it again (its own ISBN unchanged) asks nothing.
+    assert client.post(url, {**data, "book_number": "2", "pages": "120页"}).status_code == 302
