@@ -49,6 +49,7 @@ MARC_KINDS = ("cnmarc", "marc21")
 MARC_FIELDS = {
     "cnmarc": {
         "isbn": "010$a",
+        "unified_number": "091$a",
         "price": "010$d",
         "title": "200$a",
         "clc": "690$a",
@@ -226,6 +227,10 @@ def check_rows(
             d["isbn"] = services.isbn_normalize(d.get("isbn", ""))
         except CatalogError as exc:
             _add(row, "isbn", str(exc))
+        unified = d.get("unified_number") or ""
+        d["unified_number"] = services.unified_number_normalize(unified)
+        if unified and not d["unified_number"]:
+            row.warnings.append(_("统一书号“%(v)s”看不懂（应如 10019·1234），没有导入这个统一书号") % {"v": unified})
         code = d.get("clc", "")
         if not code and marc_fields:
             code = d["clc"] = str(classes.get(number) or "").strip().upper()
@@ -344,6 +349,8 @@ def _file_key(d: dict) -> tuple:
     """Rows of one file with the same key describe the same book (Excel: they share one record)."""
     if d["isbn"]:
         return (d["isbn"], d.get("volume", ""))
+    if d.get("unified_number"):
+        return (d["unified_number"], d.get("volume", ""))
     return (textsearch.normalize(d["title"]), d.get("authors", ""), d.get("publisher", ""), d.get("volume", ""))
 
 
@@ -355,6 +362,13 @@ def _match_existing(rows: list[Row], *, merge_in_file: bool = True) -> None:
     by_isbn = defaultdict(list)
     for rec in Record.objects.filter(isbn__in=isbns).only("pk", "isbn", "volume", "title", "call_number"):
         by_isbn[rec.isbn].append(rec)
+    # An old book without ISBN is the same book as a record with its 统一书号 (and volume).
+    unified = {r.data["unified_number"] for r in good if not r.data["isbn"] and r.data.get("unified_number")}
+    by_unified = {}
+    for rec in Record.objects.filter(unified_number__in=unified).only(
+        "pk", "unified_number", "volume", "title", "call_number"
+    ):
+        by_unified.setdefault((rec.unified_number, rec.volume), rec)
     keys = {}
     for r in good:
         probe = Record(title=r.data["title"], authors=r.data.get("authors", ""), publisher=r.data.get("publisher", ""))
@@ -385,6 +399,8 @@ def _match_existing(rows: list[Row], *, merge_in_file: bool = True) -> None:
             match = next((c for c in candidates if c.volume == d.get("volume", "")), None) or (
                 candidates[0] if candidates and not d.get("volume") else None
             )
+        elif d.get("unified_number"):
+            match = by_unified.get((d["unified_number"], d.get("volume", "")))
         if match is None:
             match = by_key.get(keys[r.number])
         r.existing = match

@@ -57,6 +57,17 @@ def flavour_of(record) -> str:
     return ""
 
 
+# A 统一书号 (unified book number of books before ISBNs): publisher code · serial, e.g. 10019·1234.
+_UNIFIED = re.compile(r"(?<!\d)([A-Z]?\d{4,5})\s*[·・.．\-－]\s*(\d{1,5})(?!\d)")
+
+
+def unified_number(text: str) -> str:
+    """The 统一书号 in a CNMARC 091 $a ('10019.1234', '统一书号：7020-1234') as '10019·1234'; text
+    that holds none is kept as it is (the import says it cannot read it)."""
+    m = _UNIFIED.search((text or "").upper())
+    return f"{m.group(1)}·{m.group(2)}" if m else (text or "").strip()[:40]
+
+
 def cnmarc_row(r) -> dict:
     volume_parts = _all(r, "200", "h") + _all(r, "200", "i")
     authors = _all(r, "700", "a") + _all(r, "701", "a") + _all(r, "711", "a") + _all(r, "710", "a")
@@ -66,7 +77,9 @@ def cnmarc_row(r) -> dict:
     clc = _first(r, "690", "a") or _first(r, "905", "d")
     data = {
         "isbn": _isbn(_first(r, "010", "a")),
-        "price": _price(_first(r, "010", "d")),
+        # 091 is the 统一书号 field (with its price in $d when the book has no ISBN).
+        "unified_number": unified_number(_first(r, "091", "a")),
+        "price": _price(_first(r, "010", "d") or _first(r, "091", "d")),
         "title": _first(r, "200", "a"),
         "other_title": "：".join(_all(r, "200", "e")),
         "volume": " ".join(volume_parts)[:60],

@@ -2,11 +2,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -420,6 +421,7 @@ class SourceRecord(models.Model):
     file = models.ForeignKey(SourceFile, verbose_name=_("数据源文件"), on_delete=models.CASCADE, related_name="records")
     number = models.PositiveIntegerField(_("文件中的序号"))
     isbn13 = models.CharField(_("ISBN"), max_length=13, blank=True)
+    unified_number = models.CharField(_("统一书号"), max_length=20, blank=True)
     title = models.CharField(_("题名"), max_length=300, blank=True)
     authors = models.CharField(_("著者"), max_length=300, blank=True)
     publisher = models.CharField(_("出版者"), max_length=200, blank=True)
@@ -434,8 +436,19 @@ class SourceRecord(models.Model):
         verbose_name_plural = _("数据源记录")
         ordering = ["file_id", "number"]
         # One plain b-tree for the ISBN look-up (db_index would add a second, LIKE index that only
-        # slows the bulk load down).
-        indexes = [models.Index(fields=["isbn13"], name="catalog_sourcerecord_isbn13")]
+        # slows the bulk load down); a partial one for the few records with a 统一书号; trigram
+        # indexes (pg_trgm) for the title/author search, on UPPER() because that is what Django's
+        # icontains compares.
+        indexes = [
+            models.Index(fields=["isbn13"], name="catalog_sourcerecord_isbn13"),
+            models.Index(
+                fields=["unified_number"],
+                name="catalog_sourcerecord_unified",
+                condition=~Q(unified_number=""),
+            ),
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="catalog_srcrec_title_trgm"),
+            GinIndex(OpClass(Upper("authors"), name="gin_trgm_ops"), name="catalog_srcrec_authors_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -100,11 +100,7 @@ def _pool(isbn: str, unified: str) -> list[Candidate]:
 
     if isbn:
         return pool.lookup_isbn(isbn)
-    # The pool keeps the fields catalog.marc reads; a 统一书号 is found where a row carries one.
-    from catalog.models import SourceRecord
-
-    qs = SourceRecord.objects.filter(fields__unified_number=unified).select_related("file")
-    return [pool.candidate_of(rec) for rec in qs.order_by("-file__uploaded_at", "-id")[:20]]
+    return pool.lookup_unified_number(unified)  # CNMARC 091 $a, read into its own column
 
 
 def _z3950(isbn: str, unified: str) -> tuple[list[Candidate], list[str]]:

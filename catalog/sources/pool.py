@@ -27,6 +27,7 @@ COPY_COLUMNS = (
     "file_id",
     "number",
     "isbn13",
+    "unified_number",
     "title",
     "authors",
     "publisher",
@@ -96,6 +97,7 @@ def pool_row(file_id: int, number: int, row: dict) -> tuple:
         file_id,
         number,
         _isbn13(row.get("isbn", "")),
+        services.unified_number_normalize(_text(row.get("unified_number"), 40)),
         _text(row.get("title"), 300),
         _text(row.get("authors"), 300),
         _text(row.get("publisher"), 200),
@@ -208,15 +210,28 @@ def lookup_isbn(isbn13: str) -> list[Candidate]:
     return [candidate_of(rec) for rec in qs[:20]]
 
 
+def lookup_unified_number(number: str) -> list[Candidate]:
+    """Pool records with this 统一书号 (old books before ISBNs, CNMARC 091), newest file first."""
+    number = services.unified_number_normalize(number)
+    if not number:
+        return []
+    qs = SourceRecord.objects.filter(unified_number=number).select_related("file").order_by("-file__uploaded_at", "-id")
+    return [candidate_of(rec) for rec in qs[:20]]
+
+
 def search_records(text: str, limit: int = 20):
-    """Pool records matching an ISBN, or a part of the title (then also of the authors)."""
+    """Pool records matching an ISBN, a 统一书号, or a part of the title or of the authors (the
+    trigram indexes serve the latter from three characters on)."""
     text = (text or "").replace("\x00", "").strip()[:200]
     if not text:
         return SourceRecord.objects.none()
     isbn = _isbn13(text) if re.fullmatch(r"[\dXx\- ]{10,17}", text) else ""
     qs = SourceRecord.objects.select_related("file")
+    unified = "" if isbn else services.unified_number_normalize(text)
     if isbn:
         qs = qs.filter(isbn13=isbn)
+    elif unified:
+        qs = qs.filter(unified_number=unified)
     else:
         qs = qs.filter(title__icontains=text) | qs.filter(authors__icontains=text)
     return qs.order_by("-file__uploaded_at", "file_id", "number")[:limit]

@@ -51,7 +51,7 @@ def _initial_from(fields: dict, isbn: str, unified: str) -> dict:
     """A candidate's fields as the form's initial values; what cannot be read is left empty."""
     initial = {name: str(fields.get(name) or "").strip() for name in services.RECORD_FIELDS}
     initial["isbn"] = isbn or initial.get("isbn", "")
-    initial["unified_number"] = unified or initial.get("unified_number", "")
+    initial["unified_number"] = unified or services.unified_number_normalize(initial.get("unified_number", ""))
     year = re.search(r"\d{4}", initial.get("pub_year", ""))
     initial["pub_year"] = year.group() if year else ""
     try:

@@ -15,10 +15,16 @@ def cnmarc(
     barcodes=("C0000001", "C0000002"),
     price="CNY18.00",
     call="I286.5/9",
+    unified="",
 ):
+    """A CNMARC record; `unified` adds a 091 field (统一书号 of an old book), which carries the price
+    when there is no ISBN (no 010 then)."""
     m = MarcRecord(force_utf8=True, leader="00000nam0 2200000   450 ")
     m.add_field(Field(tag="001", data="CN0001"))
-    m.add_field(_f("010", ("a", isbn), ("d", price)))
+    if isbn or not unified:
+        m.add_field(_f("010", ("a", isbn), ("d", price)))
+    if unified:
+        m.add_field(_f("091", ("a", unified), ("d", price)))
     m.add_field(_f("101", ("a", "chi"), ind=("0", " ")))
     m.add_field(_f("200", ("a", title), ("e", "冰心儿童文学选"), ("f", "冰心著"), ind=("1", " ")))
     m.add_field(_f("210", ("a", "天津"), ("c", "新蕾出版社"), ("d", "2015")))
