@@ -457,6 +457,11 @@ def _check_book_numbers(rows: list[Row]) -> None:
             taken.add(pair)
 
 
+def _pooled_flavour(rows: list[Row]) -> str:
+    kinds = {r.data.get("_kind") for r in rows}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else "mixed"
+
+
 def run_import(checked: Checked, *, by=None, now=None) -> ImportLog:
     """Write the checked rows: all or nothing. Raises ImportRejected when anything is wrong."""
     now = now or timezone.now()
@@ -548,6 +553,7 @@ def run_import(checked: Checked, *, by=None, now=None) -> ImportLog:
                     rows=[(r.number, r.original) for r in checked.pooled],
                     name=_("%(f)s（未分类记录）") % {"f": checked.filename},
                     sha256=file_hash(f"{checked.sha256}:unclassified".encode()),
+                    flavour=_pooled_flavour(checked.pooled),
                     by=by,
                 )
                 log.records_pooled = len(checked.pooled)

@@ -169,7 +169,7 @@ def pool_import(
 
 
 def pool_import_rows(
-    *, rows: list[tuple[int, dict]], name: str, sha256: str, encoding: str = "", by=None
+    *, rows: list[tuple[int, dict]], name: str, sha256: str, encoding: str = "", flavour: str = "mixed", by=None
 ) -> SourceFile:
     """Put already-read import rows into the pool as one file (used by the MARC import for the
     records it leaves unclassified). Runs inside the caller's transaction when there is one."""
@@ -178,7 +178,7 @@ def pool_import_rows(
             name=_text(name, 200) or _("未命名文件"), sha256=sha256, encoding=encoding, uploaded_by=by
         )
         source.record_count = _copy_rows(pool_row(source.pk, number, row) for number, row in rows)
-        source.flavour = "mixed"
+        source.flavour = flavour
         source.save(update_fields=["record_count", "flavour"])
     return source
 

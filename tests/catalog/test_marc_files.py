@@ -2,6 +2,7 @@
 small fixture of our own (tests/catalog/fixtures/, made by make_fixtures.py)."""
 
 import pytest
+from django.urls import reverse
 
 from catalog import importing, marc
 from catalog.models import Copy, ImportLog, Record, SourceRecord
@@ -126,6 +127,18 @@ def test_a_record_without_a_class_does_not_refuse_the_file(stacks):
     assert (log.records_created, log.records_pooled) == (2, 1)
     pooled = SourceRecord.objects.get()
     assert pooled.title == "寄小读者" and pooled.file.name == "新蕾.mrc（未分类记录）"
+
+
+def test_the_workbench_counts_the_records_an_import_put_in_the_pool(client, librarian, stacks):
+    content = read("cnmarc-gb18030.mrc")
+    checked = importing.check_rows(
+        marc.read_rows(content), kind="cnmarc", filename="新蕾.mrc", content=content, default_location=stacks
+    )
+    importing.run_import(checked, by=librarian)
+    assert SourceRecord.objects.get().file.flavour == "cnmarc"  # not "mixed": the file was CNMARC
+    client.force_login(librarian)
+    html = client.get(reverse("catalog:manage")).content.decode()
+    assert "新书目 2，已有 0，新复本 0，放入书目数据源 1" in html
 
 
 def test_a_class_typed_on_the_preview_imports_the_record(stacks):

@@ -100,3 +100,12 @@ def test_an_isbn_scan_carries_the_unified_number_of_the_pool_record_too(client, 
     client.force_login(librarian)
     html = client.get(reverse("catalog:scan"), {"code": "9787530700181"}, **HTMX).content.decode()
     assert 'name="unified_number" value="10019·2001"' in html
+
+
+def test_the_record_pages_show_the_unified_number_of_an_old_book(client, librarian, catalogue):
+    record = catalogue("小兵张嘎", "I287.45", unified_number="10019·1234")
+    client.force_login(librarian)
+    staff = client.get(reverse("catalog:record_staff", args=[record.pk])).content.decode()
+    assert 'data-testid="record-unified-number">10019·1234<' in staff and 'data-testid="record-isbn"' not in staff
+    public = client.get(reverse("catalog:record", args=[record.pk])).content.decode()
+    assert 'data-testid="record-unified-number">10019·1234<' in public
