@@ -73,3 +73,10 @@ def test_a_wrong_class_shows_the_preview_again_and_writes_nothing(client, librar
     assert not Record.objects.exists() and not ImportLog.objects.exists()
     confirm(client, "cnmarc-gb18030.mrc", stacks, "gb18030", clc_3="I286.5")  # the file was kept
     assert Record.objects.count() == 3
+
+
+def test_in_english_the_pool_sentence_is_a_sentence_of_its_own(client, librarian, stacks):
+    client.force_login(librarian)
+    client.cookies["django_language"] = "en"
+    html = preview(client, "cnmarc-gb18030.mrc", stacks)
+    assert "will be created. <span" in html and "Records without a class number (1) go to the source pool." in html
