@@ -152,3 +152,10 @@ def test_a_source_language_code_is_read_into_the_list(client, librarian, stacks)
     client.force_login(librarian)
     html = client.get(reverse("catalog:scan"), {"code": "9787544800013"}, **HTMX).content.decode()
     assert '<option value="fre" selected>法语</option>' in html
+
+
+def test_in_english_the_card_of_the_new_copies_says_copies(client, librarian, stacks):
+    client.force_login(librarian)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("catalog:scan"), {"code": "9787544800013"}, **HTMX).content.decode()
+    assert '<div class="card-header">Copies</div>' in html
