@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from catalog.models import Record, SourceFile, SourceRecord
 from catalog.sources import pool
+from tests.catalog import marc_fixtures
 from tests.catalog.fixtures.make_fixtures import read
 
 
@@ -60,7 +61,18 @@ def test_a_pool_record_shows_its_fields_and_marc(client, librarian):
     client.force_login(librarian)
     html = client.get(reverse("catalog:pool_record", args=[rec.pk])).content.decode()
     assert "小橘灯" in html and "新蕾出版社" in html and "=200  1\\$a小橘灯" in html
-    assert "/catalog/records/new/?isbn=9787530700181" in html
+    # 扫描编目 fills the form from the pool; 新书编目 would only take the ISBN
+    assert 'href="/catalog/scan/?code=9787530700181" data-testid="pool-catalogue"' in html
+
+
+def test_a_pool_record_with_only_a_unified_number_is_catalogued_by_it(client, librarian):
+    old_book = marc_fixtures.cnmarc(title="小兵张嘎", isbn="", unified="10019.1234", barcodes=())
+    pool.pool_import(content=marc_fixtures.iso(old_book), name="旧书")
+    client.force_login(librarian)
+    html = client.get(reverse("catalog:pool_record", args=[SourceRecord.objects.get().pk])).content.decode()
+    assert 'href="/catalog/scan/?code=10019%C2%B71234" data-testid="pool-catalogue">按这个统一书号编目' in html
+    filled = client.get("/catalog/scan/", {"code": "10019·1234"}).content.decode()
+    assert 'name="title" value="小兵张嘎"' in filled
 
 
 def test_deleting_a_file(client, librarian):
