@@ -80,3 +80,12 @@ def test_in_english_the_pool_sentence_is_a_sentence_of_its_own(client, librarian
     client.cookies["django_language"] = "en"
     html = preview(client, "cnmarc-gb18030.mrc", stacks)
     assert "will be created. <span" in html and "Records without a class number (1) go to the source pool." in html
+
+
+def test_a_file_imported_before_does_not_announce_records_for_the_pool(client, librarian, stacks):
+    client.force_login(librarian)
+    preview(client, "cnmarc-gb18030.mrc", stacks)
+    confirm(client, "cnmarc-gb18030.mrc", stacks, "gb18030", clc_3="")
+    html = preview(client, "cnmarc-gb18030.mrc", stacks)
+    assert 'data-testid="import-already"' in html and 'data-testid="import-pooled"' not in html
+    assert SourceRecord.objects.count() == 1
