@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog import importing
+from catalog import models as catalog_models
 from catalog import services as catalog_services
 from catalog.exceptions import CatalogError
 from circulation import exceptions as exc
@@ -132,8 +133,8 @@ def test_a_transaction_writing_many_copies_holds_at_most_64_barcode_locks(setup)
 
     first = make_copy()
     with transaction.atomic():
-        catalog_services.Copy.objects.bulk_create(
-            catalog_services.Copy(
+        catalog_models.Copy.objects.bulk_create(
+            catalog_models.Copy(
                 record=first.record,
                 barcode=f"BULK{n:06d}",
                 location=first.location,
@@ -146,4 +147,4 @@ def test_a_transaction_writing_many_copies_holds_at_most_64_barcode_locks(setup)
             cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
             held = cursor.fetchone()[0]
     assert 0 < held <= 64
-    assert catalog_services.Copy.objects.filter(barcode__startswith="BULK").count() == 2_000
+    assert catalog_models.Copy.objects.filter(barcode__startswith="BULK").count() == 2_000
