@@ -1,6 +1,6 @@
 """Every URL pattern, as every role, GET and POST, under the production settings (see conftest.py).
 
-No request may answer 500; a role the access table (tests/urlwalk.py ACCESS) does not allow must be
+No request may answer 500; a role the access table (tests/access_table.py ACCESS) does not allow must be
 refused (403, or sent to log in) and its request must change no row.
 """
 
