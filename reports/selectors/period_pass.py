@@ -68,15 +68,17 @@ _DETAIL_CTE_SQL = """,
 per_record AS (
     SELECT c.record_id, SUM(p.n)::bigint AS n FROM per_copy p JOIN catalog_copy c ON c.id = p.copy_id GROUP BY c.record_id
 ),
-by_class AS (
-    SELECT school_class_id, borrower, COUNT(*) FILTER (WHERE student) AS loans,
+-- The loans grouped once per class, grade and borrower at checkout (a few thousand rows); the class
+-- and the grade figures below are read from it.
+by_class_grade AS (
+    SELECT school_class_id, grade, borrower, COUNT(*) FILTER (WHERE student) AS loans,
            COUNT(*) FILTER (WHERE collective) AS collective_loans
-      FROM t WHERE lent AND school_class_id IS NOT NULL GROUP BY school_class_id, borrower
+      FROM t WHERE lent AND school_class_id IS NOT NULL GROUP BY school_class_id, grade, borrower
 ),
 by_grade AS (
-    SELECT sc.stage, t.grade, t.borrower, COUNT(*) AS loans
-      FROM t JOIN circulation_schoolclass sc ON sc.id = t.school_class_id
-     WHERE t.lent AND t.student GROUP BY sc.stage, t.grade, t.borrower
+    SELECT sc.stage, g.grade, g.borrower, SUM(g.loans)::bigint AS loans
+      FROM by_class_grade g JOIN circulation_schoolclass sc ON sc.id = g.school_class_id
+     WHERE g.loans > 0 GROUP BY sc.stage, g.grade, g.borrower
 )
 """
 
@@ -130,8 +132,9 @@ _DETAIL_SQL = """,
   -- Per class at checkout: student loans, students who borrowed, collective loans.
   'classes', (SELECT coalesce(json_agg(x), '[]') FROM (
       SELECT school_class_id AS class_id, SUM(loans)::bigint AS loans,
-             COUNT(*) FILTER (WHERE loans > 0) AS borrowers, SUM(collective_loans)::bigint AS collective_loans
-        FROM by_class GROUP BY school_class_id) x),
+             COUNT(DISTINCT borrower) FILTER (WHERE loans > 0) AS borrowers,
+             SUM(collective_loans)::bigint AS collective_loans
+        FROM by_class_grade GROUP BY school_class_id) x),
   -- Per (stage, grade) at checkout: student loans and students who borrowed.
   'grades', (SELECT coalesce(json_agg(x), '[]') FROM (
       SELECT stage, grade, SUM(loans)::bigint AS loans, COUNT(*) AS borrowers FROM by_grade GROUP BY stage, grade) x),
