@@ -151,7 +151,13 @@ class Record(models.Model):
     class Meta:
         verbose_name = _("书目")
         verbose_name_plural = _("书目")
-        indexes = [GinIndex(fields=["search_document"], name="catalog_record_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_document"], name="catalog_record_search_gin"),
+            # The reports: the last catalogue edit (the summary cache's fingerprint) and each lent
+            # title's CLC class read from the index alone (the rows are wide: 138 MB for 60,000 titles).
+            models.Index(fields=["updated_at"], name="catalog_record_updated_at"),
+            models.Index(fields=["id"], include=["clc_base"], name="catalog_record_id_clc_base"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gte=0), name="catalog_record_price_not_negative"
@@ -293,7 +299,11 @@ class Copy(models.Model):
                 name="catalog_copy_withdrawn_has_status",
             ),
         ]
-        indexes = [models.Index(fields=["record", "status"], name="catalog_copy_record_status")]
+        indexes = [
+            models.Index(fields=["record", "status"], name="catalog_copy_record_status"),
+            # The reports: the title of each lent copy from the index alone.
+            models.Index(fields=["id"], include=["record"], name="catalog_copy_id_record"),
+        ]
 
     def __str__(self) -> str:
         return self.barcode

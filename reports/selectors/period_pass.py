@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from circulation.models import CirculationEvent, Hold, ReaderKind
 from reports.periods import Period
-from reports.selectors.base import STAFF_KINDS, enrolled_readers, facts_at_end, valid_card_on
+from reports.selectors.base import STAFF_KINDS, enrolled_readers, valid_card_on
 
 _PASS_SQL = """
 WITH t AS MATERIALIZED (
@@ -68,15 +68,17 @@ _DETAIL_CTE_SQL = """,
 per_record AS (
     SELECT c.record_id, SUM(p.n)::bigint AS n FROM per_copy p JOIN catalog_copy c ON c.id = p.copy_id GROUP BY c.record_id
 ),
-by_class AS (
-    SELECT school_class_id, borrower, COUNT(*) FILTER (WHERE student) AS loans,
+-- The loans grouped once per class, grade and borrower at checkout (a few thousand rows); the class
+-- and the grade figures below are read from it.
+by_class_grade AS (
+    SELECT school_class_id, grade, borrower, COUNT(*) FILTER (WHERE student) AS loans,
            COUNT(*) FILTER (WHERE collective) AS collective_loans
-      FROM t WHERE lent AND school_class_id IS NOT NULL GROUP BY school_class_id, borrower
+      FROM t WHERE lent AND school_class_id IS NOT NULL GROUP BY school_class_id, grade, borrower
 ),
 by_grade AS (
-    SELECT sc.stage, t.grade, t.borrower, COUNT(*) AS loans
-      FROM t JOIN circulation_schoolclass sc ON sc.id = t.school_class_id
-     WHERE t.lent AND t.student GROUP BY sc.stage, t.grade, t.borrower
+    SELECT sc.stage, g.grade, g.borrower, SUM(g.loans)::bigint AS loans
+      FROM by_class_grade g JOIN circulation_schoolclass sc ON sc.id = g.school_class_id
+     WHERE g.loans > 0 GROUP BY sc.stage, g.grade, g.borrower
 )
 """
 
@@ -99,11 +101,17 @@ SELECT json_build_object(
       'staff_visits', COUNT(*) FILTER (WHERE staff)) FROM by_visit),
   'returns', (SELECT json_build_object(
       'returns', COUNT(*), 'overdue_returns', COUNT(*) FILTER (WHERE late)) FROM t WHERE returned),
-  -- Who borrowed individually (for participation): readers by id, anonymised ones with their facts.
+  -- Who borrowed individually (for participation): readers by id; anonymised ones as [kind, class,
+  -- enrolled, carded] from the facts of the first kept day on or after the period's end, else the
+  -- last one (base.facts_at_end; picked here, not shipped whole: ~300 kB of JSON for a term).
   'reader_ids', (SELECT coalesce(json_agg(borrower), '[]') FROM by_borrower WHERE named),
-  'anonymous', (SELECT coalesce(json_agg(json_build_object(
-                    'kind', a.reader_kind, 'school_class', a.school_class_id, 'facts', a.facts)), '[]')
-                  FROM circulation_anonymousborrower a
+  'anonymous', (SELECT coalesce(json_agg(json_build_array(a.reader_kind, a.school_class_id, f.value->0, f.value->1)), '[]')
+                  FROM circulation_anonymousborrower a,
+                       LATERAL (SELECT e.value FROM jsonb_each(a.facts) e
+                                 ORDER BY e.key COLLATE "C" >= %(end_day)s DESC,
+                                          CASE WHEN e.key COLLATE "C" >= %(end_day)s THEN e.key END COLLATE "C" ASC,
+                                          e.key COLLATE "C" DESC
+                                 LIMIT 1) f
                  WHERE a.id IN (SELECT borrower FROM by_borrower WHERE anonymised))
 """
 
@@ -124,8 +132,9 @@ _DETAIL_SQL = """,
   -- Per class at checkout: student loans, students who borrowed, collective loans.
   'classes', (SELECT coalesce(json_agg(x), '[]') FROM (
       SELECT school_class_id AS class_id, SUM(loans)::bigint AS loans,
-             COUNT(*) FILTER (WHERE loans > 0) AS borrowers, SUM(collective_loans)::bigint AS collective_loans
-        FROM by_class GROUP BY school_class_id) x),
+             COUNT(DISTINCT borrower) FILTER (WHERE loans > 0) AS borrowers,
+             SUM(collective_loans)::bigint AS collective_loans
+        FROM by_class_grade GROUP BY school_class_id) x),
   -- Per (stage, grade) at checkout: student loans and students who borrowed.
   'grades', (SELECT coalesce(json_agg(x), '[]') FROM (
       SELECT stage, grade, SUM(loans)::bigint AS loans, COUNT(*) AS borrowers FROM by_grade GROUP BY stage, grade) x),
@@ -173,6 +182,7 @@ class PeriodPass:
         params = {
             "start": start,
             "end": end,
+            "end_day": self.period.end.isoformat(),
             "tz": django_settings.TIME_ZONE,  # as base._visit_key
             "tz_now": timezone.get_current_timezone_name(),  # as TruncDate, for late returns
             "student": ReaderKind.STUDENT.value,
@@ -209,4 +219,7 @@ class PeriodPass:
 
     def anonymous_borrowed(self) -> list[dict]:
         """base.anonymous_borrowed() from this pass (the facts of the day kept nearest the period's end)."""
-        return facts_at_end([(b["kind"], b["school_class"], b["facts"]) for b in self.loans["anonymous"]], self.period)
+        return [
+            {"kind": kind, "school_class": school_class, "enrolled": enrolled, "carded": carded}
+            for kind, school_class, enrolled, carded in self.loans["anonymous"]
+        ]
