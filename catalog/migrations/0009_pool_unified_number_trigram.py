@@ -14,7 +14,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0007_book_number_unique"),
+        ("catalog", "0008_report_indexes"),
     ]
 
     operations = [
