@@ -19,7 +19,8 @@ from django.db.transaction import TransactionManagementError
 @dataclass(frozen=True)
 class Part:
     """One model in the SELECT: `table` is its table's name (or alias) in the SQL, `path` where it
-    hangs under the first part ("" for the first part itself, "reader" or "reader.school_class"),
+    hangs under the first part ("" for the first part itself, "reader" or "reader.school_class"; a
+    last name that is no field of the parent model becomes a plain attribute, None without a row),
     `defer` the fields not read (loaded on access, as QuerySet.defer does)."""
 
     model: type[Model]
@@ -53,6 +54,14 @@ class PreparedSelect:
             columns.append(f"({expression})")
             fields.append(field_class() if isinstance(field_class, type) else field_class)
         self._fields = fields
+        # Parts whose name is no field of their parent (a row the statement read alongside it)
+        # are set as plain attributes.
+        self._plain = set()
+        for part in self.parts[1:]:
+            parent_path, _, name = part.path.rpartition(".")
+            parent = next(p for p in self.parts if p.path == parent_path)
+            if name not in {f.name for f in parent.model._meta.get_fields()}:
+                self._plain.add(part.path)
         self.sql = sql.replace("{columns}", ", ".join(columns))
         self._converters = None
 
@@ -91,7 +100,10 @@ class PreparedSelect:
             if part.path:
                 parent = made[parent_path]
                 if parent is not None:
-                    parent._meta.get_field(name).set_cached_value(parent, instance)
+                    if part.path in self._plain:  # a row read with the parent, not one of its relations
+                        setattr(parent, name, instance)
+                    else:
+                        parent._meta.get_field(name).set_cached_value(parent, instance)
         root = made[""]
         for name, position in self._extra:
             setattr(root, name, row[position])

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Location
+from library import params
 from stocktake.exceptions import StocktakeError
 from stocktake.services import call_range_keys, class_prefixes_normalize
 
@@ -60,6 +61,23 @@ class ScanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = _locations()
+
+
+class ScanInputForm(forms.Form):
+    """A scan as posted by the page: the code and the location's id, checked without a query (the
+    scan's statement checks that the location exists; see services.scan_record)."""
+
+    barcode = forms.CharField(max_length=64)
+    location = forms.CharField(required=False)
+
+    def clean_location(self) -> int | None:
+        raw = self.cleaned_data.get("location") or ""
+        if not raw:
+            return None
+        value = params.parse_int(raw, min_value=1)
+        if value is None:
+            raise forms.ValidationError(_("请选择正在盘点的地点。"))
+        return value
 
 
 class UploadForm(forms.Form):

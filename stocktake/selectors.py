@@ -25,12 +25,15 @@ def borrowers(copy_ids: Iterable[int]) -> dict[int, str]:
         "reader__school_class", "anonymous_borrower"
     )
     for loan in loans:
-        reader = loan.reader
-        if reader is None:
-            continue
-        cls = f" · {reader.school_class}" if reader.school_class_id else ""
-        out[loan.copy_id] = f"{reader.name}{cls}"
+        if loan.reader is not None:
+            out[loan.copy_id] = borrower_label(loan.reader)
     return out
+
+
+def borrower_label(reader) -> str:
+    """A borrower as the stocktake shows them: name and class (reader.school_class read with it)."""
+    cls = f" · {reader.school_class}" if reader.school_class_id else ""
+    return f"{reader.name}{cls}"
 
 
 def scan_counts(stocktake: Stocktake) -> dict[str, int]:

@@ -4,21 +4,24 @@ Everything that touches many copies is one set-based statement (INSERT ... SELEC
 a stocktake of the whole collection lists, reconciles and closes 100,000 copies without a Python loop.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from catalog import clc
 from catalog.exceptions import CatalogError
-from catalog.models import Copy, CopyStatus, Location, WithdrawalBatch
+from catalog.models import Copy, CopyStatus, Location, Record, WithdrawalBatch
 from catalog.services import withdrawal_number
 from catalog.status import copy_restore, copy_write_off
+from library.prepared import Part, PreparedSelect
 from stocktake import selectors
 from stocktake.exceptions import ApprovalRefused, ScopeOverlap, StocktakeClosed, StocktakeError
 from stocktake.models import ItemResult, Stocktake, StocktakeScan, WriteOff
@@ -202,20 +205,133 @@ def normalize_barcode(code: str) -> str:
     return (code or "").strip().upper()[:32]
 
 
+# A scan at the page in one statement (its own transaction): lock the stocktake FOR SHARE (as
+# _lock_open), check it is open and the scanning location exists, record and classify the scan (as
+# SCAN_SQL), mark the listed copy, and read back the scan with its copy, record, locations and, for
+# staff who may see readers, the borrower of a copy on loan. A scanner's page answers every scan:
+# one round trip instead of ten, and no ORM query to build.
+SCAN_ONE_SQL = """
+WITH st AS MATERIALIZED (
+    SELECT * FROM stocktake_stocktake WHERE id = %(st)s FOR SHARE
+), ok AS MATERIALIZED (
+    SELECT st.id FROM st WHERE st.status = 'open' AND (
+        %(loc)s::bigint IS NULL
+        OR EXISTS (SELECT 1 FROM catalog_location WHERE id = %(loc)s::bigint AND is_active)
+    )
+), ins AS (
+    INSERT INTO stocktake_stocktakescan
+        (stocktake_id, barcode, copy_id, location_id, result, scanned_at, scanned_by_id, source)
+    SELECT ok.id, %(code)s, c.id, %(loc)s::bigint,
+        CASE
+            WHEN c.id IS NULL THEN 'unknown'
+            WHEN c.withdrawn_on IS NOT NULL OR c.status IN ('lost', 'withdrawn') THEN 'found_again'
+            WHEN c.status = 'on_loan' THEN 'on_loan'
+            WHEN %(loc)s::bigint IS NOT NULL AND c.location_id <> %(loc)s::bigint THEN 'elsewhere'
+            WHEN %(loc)s::bigint IS NULL AND NOT EXISTS (
+                SELECT 1 FROM stocktake_stocktakeitem i WHERE i.stocktake_id = ok.id AND i.copy_id = c.id
+            ) THEN 'elsewhere'
+            ELSE 'in_place'
+        END,
+        %(at)s, %(by)s, %(src)s
+    FROM ok LEFT JOIN catalog_copy c ON c.barcode = %(code)s
+    ON CONFLICT (stocktake_id, barcode) DO NOTHING
+    RETURNING *
+), mark AS (
+    -- Both columns of stocktake_item_one_per_copy as conditions: an index lookup whatever the
+    -- planner believes about the table's size.
+    UPDATE stocktake_stocktakeitem SET scanned_at = %(at)s
+    WHERE stocktake_id = %(st)s AND copy_id = (SELECT copy_id FROM ins) AND scanned_at IS NULL
+), scan AS (
+    SELECT ins.*, true AS is_new FROM ins
+    UNION ALL
+    -- Scanned before this statement began. One committed by another scanner meanwhile is not
+    -- seen here (same snapshot): then the statement runs again (scan_record).
+    SELECT s.*, false FROM stocktake_stocktakescan s JOIN ok ON s.stocktake_id = ok.id WHERE s.barcode = %(code)s
+)
+SELECT {columns} FROM st
+LEFT JOIN scan ON true
+LEFT JOIN catalog_copy c ON c.id = scan.copy_id
+LEFT JOIN catalog_record r ON r.id = c.record_id
+LEFT JOIN catalog_location cl ON cl.id = c.location_id
+LEFT JOIN catalog_location sl ON sl.id = scan.location_id
+LEFT JOIN circulation_loan l ON %(readers)s AND scan.result = 'on_loan' AND l.copy_id = scan.copy_id
+    AND l.returned_at IS NULL
+LEFT JOIN circulation_reader rd ON rd.id = l.reader_id
+LEFT JOIN circulation_schoolclass sc ON sc.id = rd.school_class_id
+"""
+
+
+@functools.cache
+def _scan_one_select() -> PreparedSelect:
+    from circulation.models import Reader, SchoolClass
+
+    return PreparedSelect(
+        [
+            Part(Stocktake, "st"),
+            Part(StocktakeScan, "scan", "scan"),
+            Part(Copy, "c", "scan.copy"),
+            Part(Record, "r", "scan.copy.record", defer=("search_text", "search_document", "summary")),
+            Part(Location, "cl", "scan.copy.location"),
+            Part(Location, "sl", "scan.location"),
+            Part(Reader, "rd", "scan.reader"),
+            Part(SchoolClass, "sc", "scan.reader.school_class"),
+        ],
+        SCAN_ONE_SQL,
+        extra={"accepted": ("EXISTS (SELECT 1 FROM ok)", BooleanField), "is_new": ("scan.is_new", BooleanField)},
+    )
+
+
+def _pk(value) -> int | None:
+    return value.pk if isinstance(value, Model) else value
+
+
 def scan_record(
-    *, stocktake: Stocktake, barcode: str, location: Location | None = None, by=None, now: datetime | None = None
+    *,
+    stocktake: Stocktake | int,
+    barcode: str,
+    location: Location | int | None = None,
+    by=None,
+    now: datetime | None = None,
+    with_borrower: bool = False,
 ) -> ScanOutcome:
-    """One barcode scanned at the page. Scanning the same barcode again (by anyone) is a no-op."""
+    """One barcode scanned at the page. Scanning the same barcode again (by anyone) is a no-op.
+
+    The stocktake and the location may be given as ids (the page's hot path reads neither first).
+    with_borrower: the reader of a copy on loan is read as `scan.borrower` ("name · class"); only
+    for staff who may see readers. Raises Stocktake.DoesNotExist for no such stocktake,
+    StocktakeClosed, or StocktakeError for an empty code or a location that is no active location.
+    """
     now = now or timezone.now()
     code = normalize_barcode(barcode)
     if not code:
         raise StocktakeError(_("请扫描图书条码。"))
-    with transaction.atomic():
-        _lock_open(stocktake)
-        ids = _record(stocktake, [code], [now], location=location, by=by, source=_("扫描"))
-    scans = StocktakeScan.objects.select_related("copy__record", "copy__location", "location")
-    scan = scans.get(pk=ids[0]) if ids else scans.get(stocktake=stocktake, barcode=code)
-    return ScanOutcome(scan=scan, repeated=not ids)
+    params = {
+        "st": _pk(stocktake),
+        "loc": _pk(location),
+        "code": code,
+        "at": now,
+        "by": by.pk if by is not None and by.is_authenticated else None,
+        "src": _("扫描"),
+        "readers": bool(with_borrower),
+    }
+    # One statement is one transaction (autocommit): no BEGIN/COMMIT round trips. Twice at most: a
+    # scan of the same barcode committed by another scanner while this one waited is read then.
+    for _attempt in range(2):
+        found = _scan_one_select().fetch(params)
+        if not found:
+            raise Stocktake.DoesNotExist()
+        st = found[0]
+        if st.status != Stocktake.Status.OPEN:
+            raise StocktakeClosed()
+        if not st.accepted:
+            raise StocktakeError(_("所选的盘点地点不存在或已停用，请刷新页面后重新选择。"))
+        scan = st.scan
+        if scan is not None:
+            scan.stocktake = st
+            if with_borrower:
+                scan.borrower = selectors.borrower_label(scan.reader) if scan.reader is not None else ""
+            return ScanOutcome(scan=scan, repeated=not st.is_new)
+    raise StocktakeError(_("请重新扫描。"))
 
 
 TIME_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")

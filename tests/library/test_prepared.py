@@ -45,6 +45,21 @@ def test_extra_columns_are_attributes_with_their_fields_conversion(school_class)
     assert pupil.tags == ["第一", 2]
 
 
+def test_a_part_that_is_no_relation_becomes_a_plain_attribute(school_class):
+    """A row read alongside its parent (here each reader's classmate, or none) hangs under the name
+    its path gives, None when the statement found no row for it."""
+    make_reader("张小明", school_class=school_class)
+    make_reader("张老师", kind="teacher")
+    select = PreparedSelect(
+        [Part(Reader, READER), Part(Reader, "mate", "classmate"), Part(SchoolClass, CLASS, "classmate.school_class")],
+        f"SELECT {{columns}} FROM {READER} LEFT JOIN {READER} mate ON mate.school_class_id = {READER}.school_class_id"
+        f" LEFT JOIN {CLASS} ON {CLASS}.id = mate.school_class_id WHERE {READER}.name LIKE %s ORDER BY {READER}.id",
+    )
+    pupil, teacher = select.fetch(["张%"])
+    assert pupil.classmate.name == "张小明" and pupil.classmate.school_class == school_class
+    assert teacher.classmate is None
+
+
 def test_a_deferred_field_is_read_when_used(school_class, django_assert_num_queries):
     make_reader("张小明", school_class=school_class, number="20250101")
     (pupil,) = readers_with_class(defer=("student_number",)).fetch(["张%"])
