@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from catalog.models import Record
@@ -15,6 +15,9 @@ COVER_FIELDS = ("id", "title", "volume", "authors", "clc_base", "cover", "update
 # borrowed, and only books at least two of them borrowed: no single pupil's reading shows.
 ALSO_MIN_READERS = 3
 ALSO_MIN_SHARED = 2
+# ... drawn from the book's most recent readers only: a much-borrowed book's page stays quick (its
+# readers' other loans are what the query groups) and shows what its readers borrow now.
+ALSO_RECENT_READERS = 24
 
 
 def new_arrivals(limit: int = SHELF_SIZE) -> list[Record]:
@@ -51,9 +54,14 @@ def list_items(reading_list: ReadingList, *, held_only: bool = False):
 
 def also_borrowed(record: Record, limit: int = 8) -> list[Record]:
     """Books borrowed by readers who borrowed this one (pupils never named; see ALSO_MIN_*)."""
-    borrowers = Loan.objects.filter(copy__record=record).values_list("reader_id", "anonymous_borrower_id").distinct()
-    reader_ids = {r for r, _a in borrowers if r}
-    anonymous_ids = {a for _r, a in borrowers if a}
+    borrowers = (
+        Loan.objects.filter(copy__record=record)
+        .values_list("reader_id", "anonymous_borrower_id")
+        .annotate(last=Max("checked_out_at"))
+        .order_by("-last")[:ALSO_RECENT_READERS]
+    )
+    reader_ids = {r for r, _a, _last in borrowers if r}
+    anonymous_ids = {a for _r, a, _last in borrowers if a}
     if len(reader_ids) + len(anonymous_ids) < ALSO_MIN_READERS:
         return []
     rows = (

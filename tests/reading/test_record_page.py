@@ -1,6 +1,10 @@
 """A record's page: its cover, "readers of this book also borrowed" (anonymous, at least three
 readers) and the other books of its series."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from reading import selectors
 from tests.reading.conftest import lend, pupil
 
@@ -27,6 +31,22 @@ def test_also_borrowed_shows_books_two_of_the_readers_borrowed(book):
     lend(shared, second)
     lend(single, first)  # one reader's book would tell what that pupil reads
     assert [r.title for r in selectors.also_borrowed(a)] == ["水浒传"]
+
+
+def test_also_borrowed_comes_from_the_books_most_recent_readers(book, monkeypatch):
+    monkeypatch.setattr(selectors, "ALSO_RECENT_READERS", 3)
+    a, old_taste, new_taste = book("西游记"), book("水浒传"), book("三国演义")
+    today = timezone.localdate()
+    early = [pupil(name) for name in ("甲", "乙", "丙")]
+    late = [pupil(name) for name in ("丁", "戊", "己")]
+    for reader in early:
+        lend(a, reader, day=today - timedelta(days=300))
+        lend(old_taste, reader, day=today - timedelta(days=290))
+    for reader in late:
+        lend(a, reader, day=today - timedelta(days=20))
+    for reader in late[:2]:
+        lend(new_taste, reader, day=today - timedelta(days=10))
+    assert [r.title for r in selectors.also_borrowed(a)] == ["三国演义"]
 
 
 def test_the_record_page_shows_also_borrowed_without_names(client, book):
