@@ -217,6 +217,11 @@ class PeriodPass:
             .order_by()
         )
 
+    def read(self) -> "PeriodPass":
+        """Run both statements now (the loan pass, then the enrolment); returns self."""
+        self.enrolment  # noqa: B018 (reads self.loans first)
+        return self
+
     def anonymous_borrowed(self) -> list[dict]:
         """base.anonymous_borrowed() from this pass (the facts of the day kept nearest the period's end)."""
         return [

@@ -1,0 +1,48 @@
+"""Run a read-only piece of a report beside the request's own queries, on a second connection.
+
+The semester summary reads two periods' loans (this term and the one it is compared with); each
+pass is one long statement that PostgreSQL runs on one core. On a two-core school server the
+second pass can run at the same time, in a thread with its own database connection, which is
+closed when the thread ends.
+
+Only outside a transaction: a second connection cannot see what the caller's open transaction has
+written (the tests run inside one; so would a caller that wraps a report in atomic()), so there
+the piece simply runs in the caller's thread when its result is asked for. Either way the result is
+the same (tests/reports/test_beside.py compares them).
+"""
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from django.db import connection, connections
+
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-beside")
+
+
+class _Later:
+    """A piece run in the caller's thread, on the caller's connection, when asked for."""
+
+    def __init__(self, work: Callable[[], Any]):
+        self._work = work
+
+    def result(self) -> Any:
+        return self._work()
+
+
+def _in_own_connection(work: Callable[[], Any]) -> Any:
+    try:
+        return work()
+    finally:
+        connections.close_all()  # this thread's connections only (they are per thread)
+
+
+def may_run_beside() -> bool:
+    return not connection.in_atomic_block
+
+
+def start(work: Callable[[], Any]) -> Future | _Later:
+    """`work()` now, beside the caller, when that is safe; else later, in the caller's thread."""
+    if may_run_beside():
+        return _pool.submit(_in_own_connection, work)
+    return _Later(work)
