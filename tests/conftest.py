@@ -4,7 +4,9 @@ import os
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from circulation.models import LibraryCard, Reader, SchoolClass
 from library import roles
@@ -26,6 +28,17 @@ def _fast_passwords(settings):
 def _private_data_dir(settings, tmp_path):
     """Import uploads (library.uploads) go to the test's own folder, never into the checkout."""
     settings.DATA_DIR = tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
+def _school_language():
+    """Each test starts in the school's language. The locale middleware activates a request's
+    language in the thread that serves it and leaves it there, so a test-client request in English
+    would otherwise carry English into the next test's code that runs outside a request (a service's
+    Chinese messages then came out in English: a flaky assertion under xdist)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def make_user(username: str, role: str | None, **extra) -> User:
