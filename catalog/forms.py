@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from catalog import covers, selectors, services
+from catalog import covers, marc, selectors, services
 from catalog.exceptions import InvalidClassNumber, InvalidIsbn
 from catalog.models import (
     LANGUAGES,
@@ -148,6 +148,25 @@ class RecordForm(forms.ModelForm):
             covers.cover_set(record=record, content=self.cover_bytes)
         elif self.cleaned_data.get("cover_clear"):
             covers.cover_remove(record=record)
+
+
+class MarcFormatForm(forms.Form):
+    """The MARC format and character set of an uploaded file (the MARC import, the source pool):
+    detected from the file unless chosen. Upload forms add their own fields and `field_order`."""
+
+    flavour = forms.ChoiceField(
+        label=_("MARC 格式"),
+        choices=[("auto", _("自动识别")), ("cnmarc", "CNMARC"), ("marc21", "MARC21")],
+        required=False,
+    )
+    encoding = forms.ChoiceField(
+        label=_("字符编码"),
+        choices=[("auto", _("自动识别"))] + list(marc.ENCODINGS.items()),
+        required=False,
+        help_text=_(
+            "书商和联合目录提供的 CNMARC 文件常用 GBK（GB18030）编码，较早的 MARC21 文件常用 MARC-8；自动识别一般即可。"
+        ),
+    )
 
 
 class IsbnSharedForm(forms.Form):

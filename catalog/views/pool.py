@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalog import marc
 from catalog.exceptions import CatalogError
+from catalog.forms import MarcFormatForm
 from catalog.models import SourceFile, SourceRecord
 from catalog.sources import pool
 from catalog.views.records import catalogue_required
@@ -22,7 +23,7 @@ RECORDS_PER_PAGE = 100
 SKIPPED_SHOWN = 20
 
 
-class PoolUploadForm(forms.Form):
+class PoolUploadForm(MarcFormatForm):
     file = forms.FileField(label=gettext_lazy("MARC 文件"))
     name = forms.CharField(
         label=gettext_lazy("名称"),
@@ -36,16 +37,7 @@ class PoolUploadForm(forms.Form):
         required=False,
         help_text=gettext_lazy("书商、联合目录或随书光盘等，以后查看时知道数据从哪里来。"),
     )
-    flavour = forms.ChoiceField(
-        label=gettext_lazy("MARC 格式"),
-        choices=[("auto", gettext_lazy("自动识别")), ("cnmarc", "CNMARC"), ("marc21", "MARC21")],
-        required=False,
-    )
-    encoding = forms.ChoiceField(
-        label=gettext_lazy("字符编码"),
-        choices=[("auto", gettext_lazy("自动识别"))] + list(marc.ENCODINGS.items()),
-        required=False,
-    )
+    field_order = ["file", "name", "origin", "flavour", "encoding"]
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from catalog import excel, importing, marc, selectors
 from catalog.exceptions import CatalogError
+from catalog.forms import MarcFormatForm
 from catalog.models import AcquisitionBatch, Copy, Location, Record
 from catalog.views.records import catalogue_required
 from library import uploadhandlers, uploads, xlsx
@@ -22,24 +23,12 @@ from library.params import id_list, id_param, text_param
 PREVIEW_ROWS = 300
 
 
-class UploadForm(forms.Form):
+class UploadForm(MarcFormatForm):
     file = forms.FileField(label=gettext_lazy("文件"))
     location = forms.ModelChoiceField(
         label=gettext_lazy("默认馆藏地点"), queryset=Location.objects.filter(is_active=True), required=False
     )
-    flavour = forms.ChoiceField(
-        label=gettext_lazy("MARC 格式"),
-        choices=[("auto", gettext_lazy("自动识别")), ("cnmarc", "CNMARC"), ("marc21", "MARC21")],
-        required=False,
-    )
-    encoding = forms.ChoiceField(
-        label=gettext_lazy("字符编码"),
-        choices=[("auto", gettext_lazy("自动识别"))] + list(marc.ENCODINGS.items()),
-        required=False,
-        help_text=gettext_lazy(
-            "书商和联合目录提供的 CNMARC 文件常用 GBK（GB18030）编码，较早的 MARC21 文件常用 MARC-8；自动识别一般即可。"
-        ),
-    )
+    field_order = ["file", "location", "flavour", "encoding"]
 
 
 def _stash(content: bytes) -> str:

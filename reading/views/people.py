@@ -290,28 +290,27 @@ def _published_round(pk: int) -> HonourRound:
     return honour_round
 
 
+def _honour_print(request, pk: int, template: str):
+    honour_round = _published_round(pk)
+    return render(
+        request,
+        template,
+        {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
+    )
+
+
 @login_required
 @readers_required
 def honour_certificates(request, pk: int):
     """奖状: one A4 landscape page per honour, every class in one print."""
-    honour_round = _published_round(pk)
-    return render(
-        request,
-        "reading/honour_certificates.html",
-        {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
-    )
+    return _honour_print(request, pk, "reading/honour_certificates.html")
 
 
 @login_required
 @readers_required
 def honour_announcement(request, pk: int):
     """The list for the announcement board."""
-    honour_round = _published_round(pk)
-    return render(
-        request,
-        "reading/honour_announcement.html",
-        {"round": honour_round, "rows": _honour_rows(honour_round), "school_name": School.current().name},
-    )
+    return _honour_print(request, pk, "reading/honour_announcement.html")
 
 
 # --- 读书笔记 (the librarian for every pupil; a head teacher for the pupils of their classes) ------
