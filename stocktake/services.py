@@ -134,8 +134,23 @@ def stocktake_open(
 
 # --- scanning -------------------------------------------------------------------------------
 
-# One classification for a single scan at the page and for 50,000 lines of a collector file.
-SCAN_SQL = """
+# What a scanned code is (the copy `c`, NULL for an unknown code; the scanning location %(loc)s, NULL
+# when the whole scope is scanned at once): the one classification of the scan at the page and of a
+# collector file. {stocktake} is the SQL expression of the stocktake's id in the statement.
+_CLASSIFY_SQL = """CASE
+        WHEN c.id IS NULL THEN 'unknown'
+        WHEN c.withdrawn_on IS NOT NULL OR c.status IN ('lost', 'withdrawn') THEN 'found_again'
+        WHEN c.status = 'on_loan' THEN 'on_loan'
+        WHEN %(loc)s::bigint IS NOT NULL AND c.location_id <> %(loc)s::bigint THEN 'elsewhere'
+        WHEN %(loc)s::bigint IS NULL AND NOT EXISTS (
+            SELECT 1 FROM stocktake_stocktakeitem i WHERE i.stocktake_id = {stocktake} AND i.copy_id = c.id
+        ) THEN 'elsewhere'
+        ELSE 'in_place'
+    END"""
+
+# A collector file (up to 50,000 lines) in one statement.
+SCAN_SQL = (
+    """
 WITH input AS (
     SELECT DISTINCT ON (code) code, at, ord
     FROM unnest(%(codes)s::text[], %(times)s::timestamptz[]) WITH ORDINALITY AS u(code, at, ord)
@@ -144,22 +159,16 @@ WITH input AS (
 INSERT INTO stocktake_stocktakescan
     (stocktake_id, barcode, copy_id, location_id, result, scanned_at, scanned_by_id, source)
 SELECT %(st)s, input.code, c.id, %(loc)s,
-    CASE
-        WHEN c.id IS NULL THEN 'unknown'
-        WHEN c.withdrawn_on IS NOT NULL OR c.status IN ('lost', 'withdrawn') THEN 'found_again'
-        WHEN c.status = 'on_loan' THEN 'on_loan'
-        WHEN %(loc)s::bigint IS NOT NULL AND c.location_id <> %(loc)s::bigint THEN 'elsewhere'
-        WHEN %(loc)s::bigint IS NULL AND NOT EXISTS (
-            SELECT 1 FROM stocktake_stocktakeitem i WHERE i.stocktake_id = %(st)s AND i.copy_id = c.id
-        ) THEN 'elsewhere'
-        ELSE 'in_place'
-    END,
+    """
+    + _CLASSIFY_SQL.format(stocktake="%(st)s")
+    + """,
     input.at, %(by)s, %(src)s
 FROM input LEFT JOIN catalog_copy c ON c.barcode = input.code
 ORDER BY input.ord
 ON CONFLICT (stocktake_id, barcode) DO NOTHING
 RETURNING id
 """
+)
 
 MARK_SQL = """
 UPDATE stocktake_stocktakeitem i SET scanned_at = s.scanned_at
@@ -210,7 +219,8 @@ def normalize_barcode(code: str) -> str:
 # SCAN_SQL), mark the listed copy, and read back the scan with its copy, record, locations and, for
 # staff who may see readers, the borrower of a copy on loan. A scanner's page answers every scan:
 # one round trip instead of ten, and no ORM query to build.
-SCAN_ONE_SQL = """
+SCAN_ONE_SQL = (
+    """
 WITH st AS MATERIALIZED (
     SELECT * FROM stocktake_stocktake WHERE id = %(st)s FOR SHARE
 ), ok AS MATERIALIZED (
@@ -222,16 +232,9 @@ WITH st AS MATERIALIZED (
     INSERT INTO stocktake_stocktakescan
         (stocktake_id, barcode, copy_id, location_id, result, scanned_at, scanned_by_id, source)
     SELECT ok.id, %(code)s, c.id, %(loc)s::bigint,
-        CASE
-            WHEN c.id IS NULL THEN 'unknown'
-            WHEN c.withdrawn_on IS NOT NULL OR c.status IN ('lost', 'withdrawn') THEN 'found_again'
-            WHEN c.status = 'on_loan' THEN 'on_loan'
-            WHEN %(loc)s::bigint IS NOT NULL AND c.location_id <> %(loc)s::bigint THEN 'elsewhere'
-            WHEN %(loc)s::bigint IS NULL AND NOT EXISTS (
-                SELECT 1 FROM stocktake_stocktakeitem i WHERE i.stocktake_id = ok.id AND i.copy_id = c.id
-            ) THEN 'elsewhere'
-            ELSE 'in_place'
-        END,
+        """
+    + _CLASSIFY_SQL.format(stocktake="ok.id")
+    + """,
         %(at)s, %(by)s, %(src)s
     FROM ok LEFT JOIN catalog_copy c ON c.barcode = %(code)s
     ON CONFLICT (stocktake_id, barcode) DO NOTHING
@@ -259,6 +262,7 @@ LEFT JOIN circulation_loan l ON %(readers)s AND scan.result = 'on_loan' AND l.co
 LEFT JOIN circulation_reader rd ON rd.id = l.reader_id
 LEFT JOIN circulation_schoolclass sc ON sc.id = rd.school_class_id
 """
+)
 
 
 @functools.cache
