@@ -30,8 +30,22 @@ else
   .venv/bin/pytest -n 2 --ignore=tests/production --ignore=tests/security
   # Stages 2 and 3, each one process of its own so each prints how many requests it sent (and the
   # production stage's session fixtures never reorder into the corpus): the hostile-input corpus,
-  # then the production configuration (DEBUG off, collectstatic + manifest storage, check --deploy,
-  # the URL walk as every role, gunicorn and a browser).
-  .venv/bin/pytest tests/security
-  .venv/bin/pytest tests/production
+  # and the production configuration (DEBUG off, collectstatic + manifest storage, check --deploy,
+  # the URL walk as every role, gunicorn and a browser). They run side by side, one a core, each
+  # on a test database of its own (the corpus's is named after "library_corpus"); the corpus's
+  # output is printed when both have ended.
+  corpus_log=$(mktemp /tmp/library-corpus.XXXXXX.log)
+  DATABASE_URL="${DATABASE_URL%/*}/library_corpus" .venv/bin/pytest tests/security >"$corpus_log" 2>&1 &
+  corpus_pid=$!
+  production_rc=0
+  .venv/bin/pytest tests/production || production_rc=$?
+  corpus_rc=0
+  wait "$corpus_pid" || corpus_rc=$?
+  echo "---- hostile-input corpus (tests/security) ----"
+  cat "$corpus_log"
+  rm -f "$corpus_log"
+  if [ "$production_rc" != 0 ] || [ "$corpus_rc" != 0 ]; then
+    echo "production stage exit $production_rc, hostile-input corpus exit $corpus_rc" >&2
+    exit 1
+  fi
 fi
