@@ -1,9 +1,11 @@
 """Run a read-only piece of a report beside the request's own queries, on a second connection.
 
-The semester summary reads two periods' loans (this term and the one it is compared with); each
-pass is one long statement that PostgreSQL runs on one core. On a two-core school server the
-second pass can run at the same time, in a thread with its own database connection, which is
-closed when the thread ends.
+The semester summary reads two periods' loans (this term and the one it is compared with) and the
+copies; each pass is one long statement that PostgreSQL runs on one core. On a two-core school
+server the previous term's pass and the copies' pass can run while this term's runs, in a thread
+with its own database connection, which is closed when the piece ends. (What the thread reads must
+not wait on a lock the caller holds: PeriodPass uses Django's cached_property, not functools', which
+on Python 3.11 locks across instances.)
 
 Only outside a transaction: a second connection cannot see what the caller's open transaction has
 written (the tests run inside one; so would a caller that wraps a report in atomic()), so there

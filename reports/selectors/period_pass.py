@@ -18,13 +18,15 @@ object. The figures' definitions are those of shared/docs/statistics.md, as befo
 (`figures=`) so the summary shares it, and make their own when called alone.
 """
 
-from functools import cached_property
-
 from django.conf import settings as django_settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+# Django's cached_property, not functools': on Python 3.11 the latter holds one lock per property
+# across all instances, so the previous period's pass (reports.selectors.beside) waited for this one.
+from django.utils.functional import cached_property
 
 from circulation.models import CirculationEvent, Hold, ReaderKind
 from reports.periods import Period

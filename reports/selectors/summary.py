@@ -231,11 +231,17 @@ def semester_summary(period: Period, previous: Period | None, today: date | None
 
 def _summary(period: Period, previous: Period | None) -> Summary:
     settings = ReportSettings.current()
-    # The previous period's loan pass (a third of the work) runs beside this period's, in a
-    # connection of its own, where it can (see beside.py).
-    previous_pass = beside.start(lambda: PeriodPass(previous, detail=False).read()) if previous else None
-    figures = PeriodPass(period)  # the period's loans read once for every figure below
-    copies = copy_figures(period, settings.duplicate_cap, previous.end if previous else None)
+
+    # The previous period's loan pass and the pass over the copies (together a little less work
+    # than this period's loan pass) run beside it, one after the other on a connection of their
+    # own, where they can (see beside.py): on two cores the page waits for the longer of the two.
+    def previous_and_copies():
+        previous_pass = PeriodPass(previous, detail=False).read() if previous else None
+        return previous_pass, copy_figures(period, settings.duplicate_cap, previous.end if previous else None)
+
+    later = beside.start(previous_and_copies)
+    figures = PeriodPass(period).read()  # the period's loans read once for every figure below
+    previous_pass, copies = later.result()
     core = core_figures(period, settings.duplicate_cap, figures, copies["held"])
     classes, grades = class_and_grade_rows(period, figures)
     # Students per stage from the class rows (enrolled students are always in a class): one query fewer.
@@ -244,7 +250,7 @@ def _summary(period: Period, previous: Period | None) -> Summary:
         if c.students:
             by_stage[c.stage] = by_stage.get(c.stage, 0) + c.students
     school = School.objects.order_by("pk").first()
-    prev_figures = comparison_figures(previous, copies["before"], previous_pass.result()) if previous else None
+    prev_figures = comparison_figures(previous, copies["before"], previous_pass) if previous else None
     ranked, clc = _titles_and_classes(period, 20, figures)
     return Summary(
         period=period,

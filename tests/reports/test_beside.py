@@ -1,7 +1,9 @@
-"""The previous period's loan pass runs beside the summary's own on a second connection (outside a
-transaction), with the same figures as when it runs in the request's thread."""
+"""The previous period's loan pass and the copies' pass run beside the summary's own loan pass on a
+second connection (outside a transaction), with the same figures as when they run in the request's
+thread, and without waiting for it."""
 
 import threading
+from datetime import date
 
 import pytest
 
@@ -35,3 +37,50 @@ def test_inside_a_transaction_the_pass_waits_for_the_caller(db):
     later = beside.start(lambda: calls.append(threading.current_thread().name) or "done")
     assert calls == []
     assert later.result() == "done" and calls == [threading.current_thread().name]
+
+
+def test_two_periods_passes_do_not_wait_for_each_other(monkeypatch):
+    """Each pass is read while the other is still running (functools.cached_property on Python 3.11
+    takes one lock across all instances: the previous period's pass then waited for this one's)."""
+    from reports.periods import range_period
+    from reports.selectors import period_pass
+
+    first_started, second_done = threading.Event(), threading.Event()
+
+    class Cursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params):
+            if threading.current_thread().name == "first":
+                first_started.set()
+                assert second_done.wait(5), "the second pass waited for the first"
+
+        def fetchone(self):
+            return ({"totals": {}, "borrowers": {"borrowers": 1}, "visits": {"visits": 2}},)
+
+    class Connection:
+        def cursor(self):
+            return Cursor()
+
+    monkeypatch.setattr(period_pass, "connection", Connection())
+    first = period_pass.PeriodPass(range_period(date(2026, 2, 1), date(2026, 7, 1)))
+    second = period_pass.PeriodPass(range_period(date(2025, 9, 1), date(2026, 1, 20)))
+    errors = []
+
+    def read_first():
+        try:
+            first.loans  # noqa: B018
+        except AssertionError as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=read_first, name="first")
+    thread.start()
+    assert first_started.wait(5)
+    assert second.loans["totals"] == {"borrowers": 1, "visits": 2}
+    second_done.set()
+    thread.join(5)
+    assert errors == [] and first.loans["totals"]["visits"] == 2
