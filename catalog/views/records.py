@@ -17,6 +17,27 @@ from library.params import text_param
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 
 
+def create_record(request, form: RecordForm, copies_form: NewCopiesForm, isbn_shared_reason: str) -> Record:
+    """A new record and its copies from the valid cataloguing forms (新书编目 and 扫描编目): the
+    service, then the uploaded cover and the form's warnings. Raises what record_create raises
+    (IsbnShared: the ISBN is catalogued and no reason was chosen; CatalogError)."""
+    copies = copies_form.cleaned_data
+    record = services.record_create(
+        data=form.cleaned_data,
+        by=request.user,
+        copies=copies["copies"],
+        location=copies["location"],
+        copy_price=copies["copy_price"],
+        source=copies["source"],
+        batch=copies["batch"],
+        isbn_shared_reason=isbn_shared_reason,
+    )
+    form.save_cover(record)
+    for warning in form.warnings:
+        messages.warning(request, warning)
+    return record
+
+
 @login_required
 @catalogue_required
 def manage(request):
@@ -90,24 +111,12 @@ def record_new(request):
             ]
         if not duplicates and not (isbn_matches and not reason):
             try:
-                rec = services.record_create(
-                    data=data,
-                    by=request.user,
-                    copies=copies_form.cleaned_data["copies"],
-                    location=copies_form.cleaned_data["location"],
-                    copy_price=copies_form.cleaned_data["copy_price"],
-                    source=copies_form.cleaned_data["source"],
-                    batch=copies_form.cleaned_data["batch"],
-                    isbn_shared_reason=reason,
-                )
+                rec = create_record(request, form, copies_form, reason)
             except IsbnShared as exc:  # another cataloguer saved that ISBN meanwhile
                 isbn_matches = exc.duplicates
             except CatalogError as exc:
                 messages.error(request, str(exc))
             else:
-                form.save_cover(rec)
-                for warning in form.warnings:
-                    messages.warning(request, warning)
                 messages.success(
                     request,
                     _("已编目《%(title)s》，索书号 %(call)s，%(n)s 册。")

@@ -22,7 +22,7 @@ from catalog.forms import IsbnSharedForm, NewCopiesForm, RecordForm
 from catalog.models import LANGUAGES, Copy, Record
 from catalog.sources import lookup as source_lookup
 from catalog.views.labels import MAX_LABELS
-from catalog.views.records import catalogue_required
+from catalog.views.records import catalogue_required, create_record
 from library import uploadhandlers
 from library.params import id_param, text_param
 
@@ -166,16 +166,7 @@ def scan_create(request):
     shared_form = IsbnSharedForm(request.POST)
     if form.is_valid() and copies_form.is_valid() and shared_form.is_valid():
         try:
-            record = services.record_create(
-                data=form.cleaned_data,
-                by=request.user,
-                copies=copies_form.cleaned_data["copies"],
-                location=copies_form.cleaned_data["location"],
-                copy_price=copies_form.cleaned_data["copy_price"],
-                source=copies_form.cleaned_data["source"],
-                batch=copies_form.cleaned_data["batch"],
-                isbn_shared_reason=shared_form.cleaned_data["isbn_shared_reason"],
-            )
+            record = create_record(request, form, copies_form, shared_form.cleaned_data["isbn_shared_reason"])
         except IsbnShared as exc:
             return _page(
                 request,
@@ -184,11 +175,8 @@ def scan_create(request):
         except CatalogError as exc:
             messages.error(request, str(exc))
         else:
-            form.save_cover(record)
             new = list(record.copies.order_by("barcode"))
             _remember(request, copies_form, new)
-            for warning in form.warnings:
-                messages.warning(request, warning)
             messages.success(
                 request,
                 _("已编目《%(title)s》，索书号 %(call)s，%(n)s 册：%(first)s – %(last)s。")
