@@ -35,7 +35,9 @@ else
   # on a test database of its own (the corpus's is named after "library_corpus"); the corpus's
   # output is printed when both have ended.
   corpus_log=$(mktemp /tmp/library-corpus.XXXXXX.log)
-  DATABASE_URL="${DATABASE_URL%/*}/library_corpus" .venv/bin/pytest tests/security >"$corpus_log" 2>&1 &
+  base_url="${DATABASE_URL%%\?*}"
+  corpus_url="${base_url%/*}/library_corpus${DATABASE_URL#"$base_url"}"
+  DATABASE_URL="$corpus_url" .venv/bin/pytest tests/security >"$corpus_log" 2>&1 &
   corpus_pid=$!
   production_rc=0
   .venv/bin/pytest tests/production || production_rc=$?
