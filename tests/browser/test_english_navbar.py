@@ -1,5 +1,6 @@
 """At 1366 px the navbar fits on one line in Chinese and in English; the language menu names each
-language in itself; English pages are in English (screenshots in test-results/)."""
+language in itself; English pages are in English. Screenshots go to test-artefacts/ (pytest-playwright
+empties its own test-results/ when the next pytest run of `make test` starts)."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+RESULTS = Path(__file__).resolve().parents[2] / "test-artefacts"
 
 
 def navbar_fits(page) -> bool:
