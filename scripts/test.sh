@@ -39,6 +39,8 @@ else
   corpus_url="${base_url%/*}/library_corpus${DATABASE_URL#"$base_url"}"
   DATABASE_URL="$corpus_url" .venv/bin/pytest tests/security >"$corpus_log" 2>&1 &
   corpus_pid=$!
+  # If this script is stopped (Ctrl-C, a failing step), the corpus is stopped with it.
+  trap 'kill "$corpus_pid" 2>/dev/null || true; if [ -n "$started" ]; then cleanup; fi' EXIT
   production_rc=0
   .venv/bin/pytest tests/production || production_rc=$?
   corpus_rc=0
