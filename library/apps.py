@@ -33,9 +33,10 @@ class LibraryConfig(AppConfig):
         # A new session starts "seen", so the first requests after a login need not save it again.
         user_logged_in.connect(_session_seen_at_login, dispatch_uid="library_session_seen_at_login")
 
-        from library import daily, uploads
+        from library import daily, sessions, uploads
 
         daily.register("uploads", uploads.purge_stale_daily)
+        daily.register("sessions", sessions.clear_expired_daily)
 
 
 class AxesConfig(AxesAppConfig):

@@ -84,8 +84,8 @@ def test_later_requests_that_day_pay_nothing(client, queue, setup, monkeypatch, 
     # claims it for reading-history retention, reads the setting and looks for loans to anonymise;
     # and, a day after the last request, it moves the session's idle expiry on (a savepoint, the
     # UPDATE and its release: library.middleware.IdleSessionMiddleware); the reports fold their
-    # change marks (one statement: reports.changes.compact).
-    assert len(next_day.captured_queries) == len(first_day.captured_queries) + 2 + 3 + 3 + 1 + ranking_queries[-1]
+    # change marks (one statement: reports.changes.compact); ended sessions are deleted (one).
+    assert len(next_day.captured_queries) == len(first_day.captured_queries) + 2 + 3 + 3 + 1 + 1 + ranking_queries[-1]
     assert len(ranking_queries) == 2  # once a day: not on the first day's later requests
     assert CirculationSettings.current().holds_checked_on == (setup["now"] + timedelta(days=11)).date()
 

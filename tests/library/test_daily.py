@@ -65,7 +65,7 @@ def test_anonymous_requests_run_no_chore(chores):
 
 
 def test_the_apps_register_their_chores():
-    assert sorted(daily.chores()) == ["holds", "loan_history", "rankings", "report-marks", "uploads"]
+    assert sorted(daily.chores()) == ["holds", "loan_history", "rankings", "report-marks", "sessions", "uploads"]
 
 
 def test_the_library_app_runs_its_own_config():
