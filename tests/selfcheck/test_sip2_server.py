@@ -95,6 +95,17 @@ def test_a_lost_card_is_refused_even_when_the_reader_has_a_new_one(machine, term
     assert machine.checkout(card_of(pupil), "B0000002").fixed["ok"] == "1"
 
 
+def test_a_cancelled_card_is_refused(machine, term, pupil):
+    card = pupil.cards.get()
+    circulation.card_cancel(card=card)
+    make_copy(make_record(), "B0000003")
+    status = machine.patron_status(card.number)
+    assert status.get("BL") == "N"
+    response = machine.checkout(card.number, "B0000003")
+    assert response.fixed["ok"] == "0" and "注销" in response.get("AF")
+    assert not Loan.objects.filter(copy__barcode="B0000003").exists()
+
+
 def test_an_unknown_card_is_not_a_valid_patron(machine, term):
     response = machine.patron_status("NOPE")
     assert response.get("BL") == "N" and response.fixed["patron_status"][0] == "Y"
@@ -157,7 +168,7 @@ def test_checkin_of_a_book_not_on_loan_is_refused(machine, term):
     assert response.fixed["ok"] == "0" and "无需归还" in response.get("AF")
 
 
-def test_renew_and_renew_all(machine, term, pupil):
+def test_renew_and_renew_all(machine, kiosk, term, pupil):
     make_copy(make_record("草房子"), "B0000011")
     make_copy(make_record("青铜葵花"), "B0000012")
     machine.checkout(card_of(pupil), "B0000011")
@@ -168,6 +179,10 @@ def test_renew_and_renew_all(machine, term, pupil):
     # The student policy allows one renewal: the first book has had it.
     assert response.get_all("BM") == ["B0000012"] and response.get_all("BN") == ["B0000011"]
     assert response.fixed["renewed_count"] == "0001" and response.fixed["unrenewed_count"] == "0001"
+    # Both renewals (29, then 65 for the other book) are logged with the machine's name as the desk.
+    renewals = CirculationEvent.objects.filter(action=CirculationEvent.Action.RENEW)
+    assert sorted(renewals.values_list("copy__barcode", flat=True)) == ["B0000011", "B0000012"]
+    assert set(renewals.values_list("desk", flat=True)) == {kiosk.name}
 
 
 def test_renewing_someone_elses_book_is_refused(machine, term, pupil, school_class):
