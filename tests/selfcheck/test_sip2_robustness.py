@@ -6,9 +6,10 @@ import socket
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from circulation.models import LibraryCard, Loan
+from selfcheck import sip2_session
 from selfcheck.sip2 import Message, encode
 from tests.circulation.conftest import make_copy, make_record
 from tests.conftest import make_reader
@@ -123,3 +124,31 @@ def test_the_server_recovers_when_the_database_drops_its_connections(connect, ki
         )
     assert machine.checkout(card, "C0000002").fixed["ok"] == "1"
     assert machine.checkin("C0000002").fixed["ok"] == "1"
+
+
+def test_while_the_database_is_away_the_machine_gets_a_polite_refusal_and_then_service(
+    connect, kiosk, term, school_class, monkeypatch
+):
+    """Both tries of a message fail (the database is still restarting): the machine is told
+    "系统暂时不可用" in the response it expects, the server keeps running, and the next message,
+    with the database back, is served."""
+    make_copy(make_record(), "C0000003")
+    reader = make_reader("张小明", school_class=school_class, number="20230201")
+    card = LibraryCard.objects.get(reader=reader).number
+    machine = connect()
+    assert machine.login(kiosk.name, KIOSK_PASSWORD).fixed["ok"] == "1"
+    handle = sip2_session.Session.handle
+    failures = []
+
+    def database_away(self, request):
+        failures.append(request.code)
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(sip2_session.Session, "handle", database_away)
+    refused = machine.checkout(card, "C0000003")
+    assert refused.code == "12" and refused.fixed["ok"] == "0"
+    assert "系统暂时不可用" in refused.get("AF")
+    assert failures == ["11", "11"]  # tried again once on a fresh connection
+    assert not Loan.objects.filter(copy__barcode="C0000003").exists()
+    monkeypatch.setattr(sip2_session.Session, "handle", handle)
+    assert machine.checkout(card, "C0000003").fixed["ok"] == "1"
