@@ -8,10 +8,12 @@ days old and P's 16th school day is Monday 2025-03-10.
 import re
 from datetime import date
 from html.parser import HTMLParser
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from reports import selectors
 from reports.periods import previous_period, range_period, term_period
@@ -125,3 +127,15 @@ def test_every_count_in_the_draft_is_a_cell_of_a_table_on_the_page(client, admin
     assert counts, parsed.draft
     missing = [n for n in counts if n not in cell_numbers]
     assert missing == [], parsed.draft
+
+
+def test_the_excel_summary_of_a_running_term_says_so_in_its_caption(client, admin, school, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    client.force_login(admin)
+    response = client.get(reverse("reports:summary_export") + f"?term={school.term.pk}")
+    book = load_workbook(BytesIO(response.content))
+    caption = book.worksheets[0]["A1"].value
+    assert "进行中" in caption and TODAY.isoformat() in caption, caption
+    # The comparison names the previous term cut at the same school day (同期).
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert any("同期" in text and "2025-03-10" in text for text in cells)
