@@ -109,6 +109,18 @@ def main() -> None:
         target_text = f"{target:.2f} s" if target else "—"
         print(f"{name:<24}{statistics.median(times):>8.3f} s{max(times):>8.3f} s{target_text:>10}{verdict}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    # The figures the timed page shows, so a run also says what was computed.
+    from reports.periods import previous_period, term_period
+    from reports.selectors import semester_summary
+
+    period = term_period(term)
+    summary = semester_summary(period, previous_period(period), today)
+    circ, readers = summary.circ, summary.readers
+    print(
+        f"summary figures ({period.label}): {readers['students']} students, {circ['loans']} loans "
+        f"({circ['student_loans']} by students), {summary.core['loans_per_student']} per student, "
+        f"participation {summary.core['participation'] or 0:.2%}, {summary.core['volumes']} volumes"
+    )
 
 
 if __name__ == "__main__":
