@@ -61,3 +61,46 @@ def test_a_kiosk_cannot_open_the_desk(page, login, live_server):
     login(page, "kiosk1")
     page.goto(f"{live_server.url}/circulation/desk/")
     expect(page.get_by_role("heading", name="请扫描借书证")).to_be_visible()
+
+
+# Records the notes the page plays (an AudioContext that only remembers its oscillators' pitches).
+_RECORD_SOUNDS = """
+window.__notes = [];
+window.AudioContext = function () {
+  this.currentTime = 0;
+  this.destination = {};
+  this.createGain = function () { return { gain: {}, connect: function () {} }; };
+  this.createOscillator = function () {
+    var osc = { frequency: {}, connect: function () {}, stop: function () {},
+                start: function () { window.__notes.push(osc.frequency.value); } };
+    return osc;
+  };
+};
+"""
+
+
+def test_the_result_is_sounded_and_a_pupil_who_walks_away_is_forgotten(page, login, live_server, school_class):
+    lending_term()
+    make_user("kiosk1", roles.KIOSK, first_name="一楼自助机")
+    pupil = make_reader("蒋明文", school_class=school_class, number="20230201")
+    make_copy(make_record("草房子"), "A0000001")
+
+    page.add_init_script(_RECORD_SOUNDS)
+    page.clock.install()
+    login(page, "kiosk1")
+    page.keyboard.type(pupil.cards.get().number + "\n")
+    expect(page.get_by_test_id("selfcheck-name")).to_have_text("蒋明文")
+    expect(page.locator("#selfcheck-barcode")).to_be_focused()
+    page.keyboard.type("A0000001\n")
+    expect(page.get_by_test_id("selfcheck-result")).to_contain_text("借书成功")
+    assert page.evaluate("window.__notes") == [660, 990]  # the rising "done" notes
+    expect(page.locator("#selfcheck-barcode")).to_be_focused()
+    page.keyboard.type("NO-SUCH-BOOK\n")
+    expect(page.get_by_test_id("selfcheck-result")).to_be_visible()
+    assert page.evaluate("window.__notes") == [220, 180, 220]  # the low "no" notes
+
+    # The pupil leaves without finishing: 30 s later the next pupil does not see their name.
+    page.clock.fast_forward("00:31")
+    expect(page.get_by_role("heading", name="请扫描借书证")).to_be_visible()
+    expect(page.get_by_test_id("selfcheck-name")).to_have_count(0)
+    expect(page.get_by_text("蒋明文")).to_have_count(0)
