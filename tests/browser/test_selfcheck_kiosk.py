@@ -93,10 +93,12 @@ def test_the_result_is_sounded_and_a_pupil_who_walks_away_is_forgotten(page, log
     expect(page.locator("#selfcheck-barcode")).to_be_focused()
     page.keyboard.type("A0000001\n")
     expect(page.get_by_test_id("selfcheck-result")).to_contain_text("借书成功")
+    page.wait_for_function("() => window.__notes.length >= 2")  # the page's script has run
     assert page.evaluate("window.__notes") == [660, 990]  # the rising "done" notes
     expect(page.locator("#selfcheck-barcode")).to_be_focused()
     page.keyboard.type("NO-SUCH-BOOK\n")
     expect(page.get_by_test_id("selfcheck-result")).to_be_visible()
+    page.wait_for_function("() => window.__notes.length >= 3")
     assert page.evaluate("window.__notes") == [220, 180, 220]  # the low "no" notes
 
     # The pupil leaves without finishing: 30 s later the next pupil does not see their name.
