@@ -68,3 +68,16 @@ def test_english_report_pages_at_1366_px(page, login, live_server, admin):
     assert not any(mark in text for mark in "，。；：、（）《》")
     assert navbar_fits(page)
     page.screenshot(path=str(RESULTS / "reports-en-1366.png"), full_page=True)
+
+
+@pytest.mark.parametrize("username", ["librarian1", "assistant1", "headteacher1"])
+def test_every_roles_navbar_fits_1366_px_in_both_languages(page, login, live_server, username, request):
+    request.getfixturevalue({"librarian1": "librarian", "assistant1": "assistant"}.get(username, "head_teacher"))
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, username)
+    expect(page.locator("nav.navbar")).to_be_visible()
+    assert navbar_fits(page)
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert navbar_fits(page)
