@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
 from circulation.models import SchoolClass, Term
+from library.params import BIGINT_MAX
 from reading.models import Activity, Honour, HonourRound, Prize, ReadingList, Stage
 
 GRADES_IN_STAGE = {Stage.PRIMARY: 6, Stage.JUNIOR: 3, Stage.SENIOR: 3}
@@ -99,7 +100,7 @@ class ActivityForm(forms.ModelForm):
 
 
 class ParticipantAddForm(forms.Form):
-    reader = forms.IntegerField(widget=forms.HiddenInput)
+    reader = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=BIGINT_MAX)
 
 
 class ResultForm(forms.Form):
@@ -143,14 +144,14 @@ class HonourRoundForm(forms.ModelForm):
 
 
 class HonourAddForm(forms.Form):
-    reader = forms.IntegerField(widget=forms.HiddenInput)
+    reader = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=BIGINT_MAX)
     kind = forms.ChoiceField(
         choices=[(Honour.Kind.STAR, Honour.Kind.STAR.label), (Honour.Kind.ACTIVE, Honour.Kind.ACTIVE.label)]
     )
 
 
 class ReadingNoteForm(forms.Form):
-    reader = forms.IntegerField(widget=forms.HiddenInput)
+    reader = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=BIGINT_MAX)
     book_title = forms.CharField(label=_("书名"), max_length=300)
     written_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("笔记摘要"), max_length=2000, required=False)

@@ -84,9 +84,13 @@ class SubscriptionForm(forms.ModelForm):
         return data
 
 
+# The years the periodical pages can be asked for (a subscription's year is within them).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
 class ScanForm(forms.Form):
     code = forms.CharField(label=_("条码"), max_length=40)
-    year = forms.IntegerField(min_value=2000, max_value=2100)
+    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
 class IssuesForm(forms.Form):

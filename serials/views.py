@@ -13,20 +13,29 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Location
 from library import xlsx
+from library.params import clean_text, parse_int, text_param
 from serials import selectors, services
 from serials.exceptions import SerialError
-from serials.forms import BindForm, IssuesForm, ScanForm, SerialForm, SubscriptionForm
+from serials.forms import YEAR_MAX, YEAR_MIN, BindForm, IssuesForm, ScanForm, SerialForm, SubscriptionForm
 from serials.models import Issue, Serial, Subscription
 
 catalogue_required = permission_required("library.catalogue", raise_exception=True)
 
 
-def _year(request) -> int:
-    try:
-        year = int(str(request.GET.get("year", ""))[:4])
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+def _year(request, *, say: bool = True) -> int:
+    """The year asked for (?year=2026; ASCII digits, YEAR_MIN to YEAR_MAX), else this year. A year
+    that is not one is said on the page (`say`), which then shows this year's."""
+    raw = request.GET.get("year")
+    year = parse_int(raw, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    if year is not None:
+        return year
+    if say and raw and raw.strip():
+        messages.warning(
+            request,
+            _("“%(raw)s”不是有效的年份（%(min)s 到 %(max)s），下面是今年的。")
+            % {"raw": clean_text(raw, 20), "min": YEAR_MIN, "max": YEAR_MAX},
+        )
+    return timezone.localdate().year
 
 
 @login_required
@@ -54,7 +63,7 @@ def home(request):
 @catalogue_required
 def export(request):
     """The yearly subscription list (报刊征订单) as Excel, to send up."""
-    year = _year(request)
+    year = _year(request, say=False)  # the file and its sheet are named by the year they hold
     wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet(f"{year}年报刊订阅")
     xlsx.append(
@@ -227,7 +236,7 @@ def claims(request):
     """缺期催缺: missing issues grouped by source, printed and sent to each source."""
     issues = selectors.missing_issues(timezone.localdate())
     sources = dict(Subscription.Source.choices)
-    source = request.GET.get("source", "")
+    source = text_param(request.GET, "source", max_length=20)
     if source in sources:
         issues = [i for i in issues if i.subscription.source == source]
     groups = [

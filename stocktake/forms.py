@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Location
 from library import params
 from stocktake.exceptions import StocktakeError
+from stocktake.models import StocktakeScan
 from stocktake.services import call_range_keys, class_prefixes_normalize
+
+# A scan's code is kept as typed in the scan's row: no longer than its column (a longer code is no
+# barcode of ours; cutting it could make it one).
+BARCODE_MAX = StocktakeScan._meta.get_field("barcode").max_length
 
 
 def _locations():
@@ -55,7 +60,7 @@ class OpenForm(forms.Form):
 
 
 class ScanForm(forms.Form):
-    barcode = forms.CharField(label=_("条码"), max_length=64)
+    barcode = forms.CharField(label=_("条码"), max_length=BARCODE_MAX)
     location = forms.ModelChoiceField(label=_("正在盘点的地点"), queryset=Location.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -67,8 +72,8 @@ class ScanInputForm(forms.Form):
     """A scan as posted by the page: the code and the location's id, checked without a query (the
     scan's statement checks that the location exists; see services.scan_record)."""
 
-    barcode = forms.CharField(max_length=64)
-    location = forms.CharField(required=False)
+    barcode = forms.CharField(max_length=BARCODE_MAX, error_messages={"required": _("请扫描图书条码。")})
+    location = forms.CharField(required=False, max_length=19)  # an id: at most 19 digits (bigint)
 
     def clean_location(self) -> int | None:
         raw = self.cleaned_data.get("location") or ""
@@ -92,4 +97,4 @@ class UploadForm(forms.Form):
 
 
 class CopyChoiceForm(forms.Form):
-    copy = forms.IntegerField(min_value=1)
+    copy = forms.IntegerField(min_value=1, max_value=params.BIGINT_MAX)

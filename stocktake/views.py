@@ -108,7 +108,7 @@ def stocktake_scan(request, pk):
             error = str(exc)
     else:
         get_object_or_404(Stocktake, pk=pk)
-        error = _("请扫描图书条码。")
+        error = next(iter(form.errors.values()))[0]  # 请扫描图书条码。, a code too long, no such location
     if partial:
         # Only the new row is rendered, without the page's context processors.
         context = {"show_readers": show_readers, "error": error, "outcome": outcome}

@@ -1,13 +1,16 @@
 """Public pages: the front page's shelves and a record page's extras (through catalog.hooks),
 the rankings, a list and its poster. Books only, never pupils."""
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from circulation.naming import grade_name
+from library.params import int_param, text_param
 from reading import selectors, services
 from reading.models import (
     RankingState,
@@ -69,14 +72,15 @@ def _query(request, limit: int) -> str:
 
 
 def _grade_param(request) -> tuple[str, int | None]:
-    stage = request.GET.get("stage", "")
-    if stage not in Stage.values:
-        return "", None
-    try:
-        grade = int(request.GET.get("grade", ""))
-    except ValueError:
-        return "", None
-    return (stage, grade) if 1 <= grade <= 12 else ("", None)
+    """The grade asked for (?stage=primary&grade=3: a known stage, a grade 1 to 12 in ASCII digits),
+    else ("", None) for the whole school; a grade asked for that is none is said on the page."""
+    stage = text_param(request.GET, "stage", max_length=20)
+    grade = int_param(request.GET, "grade", min_value=1, max_value=12)
+    if stage in Stage.values and grade is not None:
+        return stage, grade
+    if stage or text_param(request.GET, "grade", max_length=20):
+        messages.warning(request, _("没有这个年级的借阅排行，下面是全校的。"))
+    return "", None
 
 
 def popular(request):

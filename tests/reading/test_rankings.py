@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from circulation.models import SchoolClass
@@ -59,3 +60,18 @@ def test_the_ranking_page_names_books_never_pupils(client, book, term):
 def test_the_ranking_page_answers_garbage_parameters(client, db):
     for query in ("?stage=primary&grade=x", "?stage=nope&grade=3", "?stage=junior&grade=99", "?grade="):
         assert client.get("/reading/popular/" + query).status_code == 200
+
+
+def test_a_grade_asked_for_in_ascii_digits_shows_its_ranking(client, book, term):
+    third = SchoolClass.objects.create(entry_year=timezone.localdate().year - 3, number=1)
+    lend(book("西游记"), pupil("甲", third))
+    services.rankings_refresh()
+    grade = third.grade_on(timezone.localdate() - timedelta(days=10))
+    page = client.get(f"/reading/popular/?stage=primary&grade={grade}").content.decode()
+    assert "西游记" in page and "下面是全校的" not in page
+
+
+@pytest.mark.parametrize("grade", ["３", "²", "-3", " 3x", "99999999999999999999"])
+def test_a_grade_that_is_none_shows_the_school_and_says_so(client, book, term, grade):
+    page = client.get("/reading/popular/", {"stage": "primary", "grade": grade}).content.decode()
+    assert "没有这个年级的借阅排行，下面是全校的。" in page and "全校借阅排行" in page

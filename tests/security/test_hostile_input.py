@@ -5,13 +5,16 @@ is covered without being listed. For each URL the walk signs in as a role that m
 librarian where it can, else the administrator or the head teacher, the self-check pages as the kiosk;
 anonymous as well for public pages) and:
 
-- GETs it with every query parameter the view reads (found in its module's source) or its GET forms
-  name, each parameter getting every class of hostile value at least once;
+- GETs it with every query parameter the view reads (found in its module's source and in the project
+  modules it takes functions from; every app of the project's in INSTALLED_APPS, found by
+  tests/security/project.py, so a new app is covered) or its GET forms name, each parameter getting
+  every class of hostile value at least once;
 - GETs it with hostile path parameters (a 20-digit id; NUL and 10,000 characters for text);
 - for each POST form found on the page (<form method=post>, hx-post), sends the form with every
   field hostile (rotated through the classes), then each field hostile alone with the others at
   their shown values;
-- POSTs wrong content types and broken multipart bodies to every URL that takes POST.
+- POSTs every wrong content type and broken body of BROKEN_BODIES (JSON, plain text, multipart with
+  a broken part, multipart without a boundary, a broken urlencoded body) to every URL that takes POST.
 
 Each request runs in a savepoint rolled back afterwards, so every request meets the same school.
 Nothing may answer 500, and a refused request (4xx, an error message, a form shown with errors)
@@ -31,6 +34,8 @@ from django.urls import Resolver404, resolve
 
 from tests import urlwalk
 from tests.urlwalk import walk_data  # noqa: F401  (the module-scoped demo school)
+
+from .project import is_project_module
 
 HOSTILE = [
     ("long", "字" * 10_000),
@@ -157,15 +162,18 @@ PARAM_READ = re.compile(
 
 
 def query_params_read(route) -> set[str]:
-    """The parameter names the view's module reads (request.GET.get("x"), text_param(..., "x") ...)."""
-    callback = inspect.unwrap(route.callback)
-    module = inspect.getmodule(callback)
-    names = set()
-    if module is not None and module.__name__.split(".")[0] in ("catalog", "circulation", "reports", "library"):
-        source = inspect.getsource(module)
-        if module.__name__ == "reports.views":
-            source += inspect.getsource(__import__("reports.periods", fromlist=["x"]))
-        names = {a or b for a, b in PARAM_READ.findall(source)}
+    """The parameter names the view's module reads (request.GET.get("x"), text_param(..., "x") ...),
+    itself or in the project modules it takes functions from (reports.views → reports.periods'
+    parse_period). Every app of the project's in INSTALLED_APPS counts (tests/security/project.py)."""
+    module = inspect.getmodule(inspect.unwrap(route.callback))
+    if module is None or not is_project_module(module.__name__):
+        return set(COMMON_QUERY)
+    sources = {module.__name__: inspect.getsource(module)}
+    for obj in vars(module).values():
+        helper = inspect.getmodule(obj) if inspect.isfunction(obj) else None
+        if helper is not None and is_project_module(helper.__name__) and helper.__name__ not in sources:
+            sources[helper.__name__] = inspect.getsource(helper)
+    names = {a or b for source in sources.values() for a, b in PARAM_READ.findall(source)}
     return names | set(COMMON_QUERY)
 
 
@@ -342,12 +350,11 @@ def walk_route(route, data, clients: dict, judge: Judge):
     if route.params:
         for bad_url in hostile_paths(route, url, data):
             judge.send(client, "get", bad_url, what="hostile path")
-    # Wrong content types and broken bodies: each URL gets one (in turn), a URL taking forms all.
+    # Wrong content types and broken bodies: every URL that takes POST gets every one of them.
     post_roles = walk_role(route, "post")
     if post_roles:
         client = clients[post_roles[0]]
-        bodies = [BROKEN_BODIES[ROUTES.index(route) % len(BROKEN_BODIES)]]
-        for content_type, body in bodies:
+        for content_type, body in BROKEN_BODIES:
             judge.send(client, "post", url, body=body, content_type=content_type, what=f"body {content_type}")
 
 
@@ -410,3 +417,21 @@ def test_no_hostile_value_reaches_a_server_error(route, walk_data, clients, db):
     except urlwalk.Unfillable as exc:
         pytest.skip(str(exc))
     assert not judge.problems, "\n".join(judge.problems[:50])
+
+
+def _route(name):
+    return next(r for r in ROUTES if r.name == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "reads"),
+    [
+        ("reports:summary", {"term", "year", "from", "to"}),  # through reports.periods.parse_period
+        ("serials:claims", {"source", "year"}),
+        ("reading:popular", {"stage", "grade"}),
+        ("stocktake:scan", {"barcode", "location"}),
+        ("selfcheck:scan", {"barcode", "mode"}),
+    ],
+)
+def test_the_query_scan_reaches_the_parameters_of_every_app(name, reads):
+    assert reads <= query_params_read(_route(name))

@@ -47,6 +47,26 @@ def test_pages_answer_garbage_without_an_error(client, subscription, librarian):
     assert not Copy.objects.exists() and not Issue.objects.filter(claimed_on__isnull=False).exists()
 
 
+@pytest.mark.parametrize("year", ["２０２６", "²⁰²⁶", "-2026", "2026abc", "1999", "99999999999999999999"])
+def test_a_year_that_is_none_shows_this_year_and_says_so(client, librarian, year):
+    client.force_login(librarian)
+    page = client.get(reverse("serials:home"), {"year": year}).content.decode()
+    this_year = timezone.localdate().year
+    assert "不是有效的年份（2000 到 2100），下面是今年的。" in page and f"{this_year} 年报刊订阅" in page
+
+
+def test_a_year_in_ascii_digits_is_shown(client, librarian):
+    client.force_login(librarian)
+    page = client.get(reverse("serials:home"), {"year": "2031"}).content.decode()
+    assert "2031 年报刊订阅" in page and "不是有效的年份" not in page
+
+
+def test_the_export_names_the_year_it_holds(client, librarian):
+    client.force_login(librarian)
+    response = client.get(reverse("serials:export"), {"year": "２０３１"})
+    assert f"serials-{timezone.localdate().year}.xlsx" in response["Content-Disposition"]
+
+
 def test_mutating_views_refuse_get(client, subscription, librarian):
     client.force_login(librarian)
     for url in [reverse("serials:claims_mark"), *urls(subscription)[-3:]]:

@@ -97,6 +97,22 @@ def test_garbage_scans_get_a_message_not_an_error(client, librarian, open_st, da
     assert client.post(f"/stocktake/{open_st.pk}/scan/", data).status_code == 302
 
 
+def test_a_code_longer_than_any_barcode_is_refused_not_cut_into_one(client, librarian, open_st):
+    # "A1" followed by 31 more characters: cut to the column's 32 it would not be A1, but a code
+    # past the column is no barcode of ours and must not be recorded as scanned at all.
+    client.force_login(librarian)
+    code = "A1" + "0" * 31
+    response = client.post(f"/stocktake/{open_st.pk}/scan/", {"barcode": code}, **SCAN)
+    assert response.status_code == 400 and "32" in response.content.decode()
+    assert not open_st.scans.exists()
+
+
+def test_an_empty_scan_asks_for_a_barcode(client, librarian, open_st):
+    client.force_login(librarian)
+    response = client.post(f"/stocktake/{open_st.pk}/scan/", {"barcode": " "}, **SCAN)
+    assert "请扫描图书条码" in response.content.decode()
+
+
 def test_scan_get_is_not_allowed(client, librarian, open_st):
     client.force_login(librarian)
     assert client.get(f"/stocktake/{open_st.pk}/scan/").status_code == 405
