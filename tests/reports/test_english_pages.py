@@ -73,6 +73,89 @@ def test_an_english_page_has_no_chinese_punctuation_or_grade_names(client, admin
     assert problems(english_page(client, url)) == [], url
 
 
+@pytest.fixture
+def more_pages(english_school, admin):
+    """One of each page whose labels, brackets or term names were once written around the translated
+    text: a receiving batch and a withdrawal, a hold slip, the calendar, a periodical, a closed
+    stocktake, a published honour round of the term and an activity of a class."""
+    from catalog.models import AcquisitionBatch, WithdrawalBatch
+    from circulation.models import Hold
+    from reading import services as reading
+    from reading.models import Activity, Honour, HonourRound
+    from serials.models import Serial
+    from stocktake.services import stocktake_close, stocktake_open
+
+    s = english_school
+    batch = AcquisitionBatch.objects.create(
+        number="B-1", received_on="2025-09-01", supplier="Books Ltd", invoice_number="F-1", invoice_total="60.00"
+    )
+    withdrawal = WithdrawalBatch.objects.create(
+        number="W-1", withdrawn_on="2025-10-10", reason="damaged", disposal="Pulped", note="Torn", operator=admin
+    )
+    hold = Hold.objects.create(
+        record=s.records["R1"],
+        reader=s.readers["s1"],
+        status="ready",
+        placed_at="2025-10-01T10:00+08:00",
+        copy=s.copies["c1"],
+        ready_at="2025-10-02T10:00+08:00",
+        expires_on="2025-10-09",
+    )
+    serial = Serial.objects.create(title="Weekly", kind="newspaper", frequency="weekly")
+    stocktake = stocktake_open(name="Autumn", locations=[s.copies["c1"].location], by=admin)
+    stocktake_close(stocktake=stocktake, by=admin)
+    open_stocktake = stocktake_open(name="Spring", locations=[s.copies["c1"].location], by=admin)
+    rnd = HonourRound.objects.create(
+        term=s.term, title="Readers", min_loans=1, overdue_disqualifies=True, notes_weight=1, created_by=admin
+    )
+    reading.honour_add(honour_round=rnd, reader=s.readers["s1"], kind="star", by=admin)
+    Honour.objects.create(round=rnd, kind="class", school_class=s.classes["A"])
+    reading.honours_publish(honour_round=rnd, by=admin)
+    activity = reading.activity_save(
+        activity=Activity(name="Book week", start="2025-10-01", end="2025-10-10"),
+        classes=[s.classes["A"], s.classes["B"]],
+        by=admin,
+    )
+    reading.participant_add(activity=activity, reader=s.readers["s1"], by=admin)
+    return {
+        "catalog:batch_detail": [batch.pk],
+        "catalog:withdrawal_detail": [withdrawal.pk],
+        "circulation:hold_slip": [hold.pk],
+        "circulation:calendar": [],
+        "serials:serial_detail": [serial.pk],
+        "stocktake:report": [stocktake.pk],
+        "stocktake:detail": [open_stocktake.pk],
+        "reading:honours": [],
+        "reading:honour_round": [rnd.pk],
+        "reading:honour_announcement": [rnd.pk],
+        "reading:honour_certificates": [rnd.pk],
+        "reading:activity": [activity.pk],
+    }
+
+
+MORE_PAGES = [
+    "catalog:batch_detail",
+    "catalog:withdrawal_detail",
+    "circulation:hold_slip",
+    "circulation:calendar",
+    "serials:serial_detail",
+    "stocktake:report",
+    "stocktake:detail",
+    "reading:honours",
+    "reading:honour_round",
+    "reading:honour_announcement",
+    "reading:honour_certificates",
+    "reading:activity",
+]
+
+
+@pytest.mark.parametrize("name", MORE_PAGES)
+def test_a_page_with_labels_or_term_names_has_none_of_them_in_chinese(client, admin, more_pages, name):
+    client.force_login(admin)
+    url = reverse(name, args=more_pages[name])
+    assert problems(english_page(client, url)) == [], url
+
+
 def test_the_check_finds_chinese_punctuation_and_grade_names():
     assert problems("Loans：3") and problems("三年级(2)班") and not problems("Grade 3, Class 2: 3 loans")
 
