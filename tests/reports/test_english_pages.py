@@ -171,3 +171,38 @@ def test_a_running_term_in_english_says_it_is_in_progress(client, admin, english
     assert "is in progress" in html
     assert "same stage" in html
     assert problems(html) == []
+
+
+def test_messages_joined_in_python_take_the_active_languages_punctuation():
+    from django.utils import translation
+
+    from catalog.sources.z3950 import TargetError
+    from circulation.exceptions import NeedsConfirmation
+    from reports.formulas import FORMULAS, formula
+    from stocktake.excel import scope_text
+
+    class Place:
+        def __init__(self, name):
+            self.name = name
+
+    class Stocktake:
+        class locations:
+            @staticmethod
+            def all():
+                return [Place("Shelf A"), Place("Shelf B")]
+
+        class_prefixes = call_from = call_to = ""
+
+    def texts():
+        return [
+            str(NeedsConfirmation(["one", "two"])),
+            str(TargetError(target="Library", message="timed out")),
+            formula(next(iter(FORMULAS))),
+            scope_text(Stocktake),
+        ]
+
+    assert texts()[:2] == ["one；two", "Library：timed out"]
+    with translation.override("en"):
+        english = texts()
+    assert english[:2] == ["one; two", "Library: timed out"]
+    assert [t for t in english if problems(t)] == []
