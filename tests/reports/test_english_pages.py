@@ -5,6 +5,7 @@ Chinese punctuation or grade names of its own, so whatever the check finds comes
 """
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -117,6 +118,7 @@ def more_pages(english_school, admin):
         by=admin,
     )
     reading.participant_add(activity=activity, reader=s.readers["s1"], by=admin)
+    reading.rankings_refresh(now=datetime(2025, 10, 15, 10, tzinfo=UTC))  # the ranking of the term
     return {
         "catalog:batch_detail": [batch.pk],
         "catalog:withdrawal_detail": [withdrawal.pk],
@@ -130,6 +132,8 @@ def more_pages(english_school, admin):
         "reading:honour_announcement": [rnd.pk],
         "reading:honour_certificates": [rnd.pk],
         "reading:activity": [activity.pk],
+        "reading:popular": [],
+        "reading:manage": [],
     }
 
 
@@ -146,6 +150,8 @@ MORE_PAGES = [
     "reading:honour_announcement",
     "reading:honour_certificates",
     "reading:activity",
+    "reading:popular",
+    "reading:manage",
 ]
 
 
