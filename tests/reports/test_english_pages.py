@@ -212,3 +212,11 @@ def test_messages_joined_in_python_take_the_active_languages_punctuation():
         english = texts()
     assert english[:2] == ["one; two", "Library: timed out"]
     assert [t for t in english if problems(t)] == []
+
+
+def test_a_readers_loans_name_the_grade_in_the_readers_language(client, admin, english_school):
+    client.force_login(admin)
+    url = reverse("circulation:reader_detail", args=[english_school.readers["s1"].pk])
+    assert "Grade 3 (1)" in english_page(client, url)
+    client.cookies["django_language"] = "zh-hans"
+    assert "3年级(1)" in client.get(url).content.decode()
