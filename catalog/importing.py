@@ -284,7 +284,7 @@ def check_rows(
         d["copies"] = max(copies, len(barcodes))
         if d["copies"] and d["location_obj"] is None:
             row.problems.append(
-                _("馆藏地点“%(v)s”不存在（可用：%(all)s）") % {"v": loc_name, "all": "、".join(locations)}
+                _("馆藏地点“%(v)s”不存在（可用：%(all)s）") % {"v": loc_name, "all": _("、").join(locations)}
                 if loc_name
                 else _("请在表中填写馆藏地点，或在导入页选择默认地点")
             )

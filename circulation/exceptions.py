@@ -1,5 +1,6 @@
 """Domain errors of circulation: each carries a Chinese message meant for the person at the desk."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,4 +92,4 @@ class NeedsConfirmation(CirculationError):
 
     def __init__(self, warnings: list[str]):
         self.warnings = [str(w) for w in warnings]
-        super().__init__("；".join(self.warnings))
+        super().__init__(gettext("；").join(self.warnings))

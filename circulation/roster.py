@@ -81,7 +81,7 @@ def roster_parse(data: bytes, *, today=None) -> RosterPreview:
     header = [_text(c) for c in table.header]
     missing = [h for h in REQUIRED if h not in header]
     if missing:
-        preview.errors.append((1, _("表头缺少：%(m)s。请使用模板。") % {"m": "、".join(missing)}))
+        preview.errors.append((1, _("表头缺少：%(m)s。请使用模板。") % {"m": _("、").join(missing)}))
         return preview
     index = {h: header.index(h) for h in HEADERS if h in header}
     school_year = school_year_of(today)
@@ -126,7 +126,7 @@ def roster_parse(data: bytes, *, today=None) -> RosterPreview:
             if other is None:
                 problems.append(_("该学号已被教师或职工使用"))
         if problems:
-            preview.errors.append((number, "；".join(str(p) for p in problems)))
+            preview.errors.append((number, _("；").join(str(p) for p in problems)))
             continue
         entry_year = school_year - grade + 1
         old = existing.get(sn)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
@@ -29,6 +31,22 @@ class RankingState(models.Model):
     def current(cls) -> "RankingState":
         state = cls.objects.order_by("pk").first()
         return state or cls.objects.create()
+
+    @cached_property
+    def period_name(self) -> str:
+        """The period in the active language. period_label keeps the name as it was when computed (a
+        term's stored Chinese name, or 近 120 天 in the language of whoever triggered the refresh);
+        shown, a term is named by its label and the 120 days are translated now."""
+        from circulation.models import Term
+
+        if not self.period_label:
+            return ""
+        term = Term.objects.filter(start=self.period_start, name=self.period_label).first()
+        if term is not None:
+            return term.label
+        if self.period_start and self.period_end and (self.period_end - self.period_start).days == 120:
+            return gettext("近 120 天")
+        return self.period_label
 
 
 class PopularBook(models.Model):

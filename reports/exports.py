@@ -58,7 +58,7 @@ def _figure_rows(s) -> list[tuple]:
             _("生均藏书标准"),
             std["volumes_per_student"] if std else None,
             _("册"),
-            f"{std['label']}，{std['source']}" if std else _("未设置标准"),
+            std["label"] + _("，") + std["source"] if std else _("未设置标准"),
         ),
         (_("馆藏"), _("年生均新增"), col["year_new_per_student"], _("册"), formula("year_new_per_student")),
         (
@@ -66,7 +66,7 @@ def _figure_rows(s) -> list[tuple]:
             _("年生均新增标准"),
             std["new_per_student"] if std else None,
             _("册"),
-            f"{std['label']}，{std['source']}" if std else _("未设置标准"),
+            std["label"] + _("，") + std["source"] if std else _("未设置标准"),
         ),
         (_("馆藏"), _("新增册数"), col["new_volumes"], _("册"), formula("new_volumes")),
         (_("馆藏"), _("新增种数"), col["new_titles"], _("种"), formula("new_volumes")),
@@ -101,7 +101,7 @@ def summary_workbook(s, reading: dict | None = None) -> Workbook:
     """The summary's sheets; `reading` (reports.selectors.reading.reading_promotion) adds the
     阅读推广 sheet and its sentences to the draft 工作总结."""
     wb = Workbook()
-    caption = f"{s.school_name} {s.current_heading}（{s.period.start.isoformat()} — {s.period.end.isoformat()}）"
+    caption = f"{s.school_name} {s.current_heading}{_('（')}{s.period.start.isoformat()} — {s.period.end.isoformat()}{_('）')}"
     ws = wb.add_table(
         _("概况"),
         [

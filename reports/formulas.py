@@ -1,6 +1,7 @@
 """What each figure means: its name, formula, period and denominators (statistics.md), shown as
 tooltips and footnotes on the pages and as a column in the Excel export."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 FORMULAS = {
@@ -87,4 +88,4 @@ FORMULAS = {
 
 def formula(key: str) -> str:
     name, text = FORMULAS[key]
-    return f"{name}：{text}"
+    return gettext("%(label)s：%(text)s") % {"label": name, "text": text}

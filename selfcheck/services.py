@@ -114,12 +114,12 @@ def kiosk_checkout(*, patron: Patron, barcode: str, desk: str, by=None, now: dat
     already on loan, a book above the pupil's level, a reference copy) is refused here: nobody at
     the machine can confirm it."""
     if not patron.identified:
-        raise exc.CardProblem("；".join(patron.blocks) or _("借书证无效"))
+        raise exc.CardProblem(_("；").join(patron.blocks) or _("借书证无效"))
     try:
         return loan_checkout(reader=patron.reader.pk, copy_barcode=barcode, by=by, now=now, desk=desk)
     except exc.NeedsConfirmation as warning:
         raise exc.CopyNotAvailable(
-            _("%(why)s，请到服务台找图书管理员办理。") % {"why": "；".join(warning.warnings)}
+            _("%(why)s，请到服务台找图书管理员办理。") % {"why": _("；").join(warning.warnings)}
         ) from None
 
 
@@ -142,7 +142,7 @@ def return_message(result) -> str:
 
 def kiosk_renew(*, patron: Patron, barcode: str, desk: str, by=None, now: datetime | None = None) -> Loan:
     if not patron.identified:
-        raise exc.CardProblem("；".join(patron.blocks) or _("借书证无效"))
+        raise exc.CardProblem(_("；").join(patron.blocks) or _("借书证无效"))
     loan = (
         Loan.objects.filter(reader=patron.reader, copy__barcode=(barcode or "").strip(), returned_at__isnull=True)
         .only("pk")
@@ -156,7 +156,7 @@ def kiosk_renew(*, patron: Patron, barcode: str, desk: str, by=None, now: dateti
 def kiosk_renew_all(*, patron: Patron, desk: str, by=None, now: datetime | None = None):
     """Renew every open loan; returns (renewed barcodes, [(barcode, why)] refused)."""
     if not patron.identified:
-        raise exc.CardProblem("；".join(patron.blocks) or _("借书证无效"))
+        raise exc.CardProblem(_("；").join(patron.blocks) or _("借书证无效"))
     renewed, refused = [], []
     for loan in Loan.objects.filter(reader=patron.reader, returned_at__isnull=True).select_related("copy"):
         try:

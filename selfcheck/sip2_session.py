@@ -110,7 +110,7 @@ class Session:
             fields.append(("CQ", _yn(patron.pin_ok is not False and patron.valid)))
         if details is not None:
             fields += [("BH", "CNY"), ("BV", f"{details['fee_total']:.2f}")]
-        screen = "；".join(patron.blocks) if patron.blocks else self._welcome(patron)
+        screen = _("；").join(patron.blocks) if patron.blocks else self._welcome(patron)
         fields.append(("AF", screen))
         return fields
 
@@ -241,7 +241,7 @@ class Session:
         fixed.update(ok="1", renewed_count=f"{len(renewed):04d}", unrenewed_count=f"{len(refused):04d}")
         fields += [("BM", code) for code in renewed] + [("BN", code) for code, _why in refused]
         screen = _("续借 %(ok)s 册，未能续借 %(no)s 册。") % {"ok": len(renewed), "no": len(refused)}
-        screen += "".join(f"{code}：{why}" for code, why in refused)
+        screen += "".join(_("%(label)s：%(text)s") % {"label": code, "text": why} for code, why in refused)
         return Message("66", fixed, fields + [("AF", screen)])
 
     def _m37(self, request: Message) -> Message:

@@ -69,7 +69,7 @@ def card(request):
         return redirect("selfcheck:kiosk")
     patron = services.patron_find(card_number=form.cleaned_data["card"], pin=None, kiosk=None)
     if not patron.valid:
-        request.session[RESULT] = {"ok": False, "text": "；".join(patron.blocks)}
+        request.session[RESULT] = {"ok": False, "text": _("；").join(patron.blocks)}
         return redirect("selfcheck:kiosk")
     request.session[CARD] = patron.card.number
     request.session[RECEIPT] = []

@@ -173,14 +173,14 @@ def cover_scanned_at_desk(code: str) -> str | None:
             .order_by("-subscription__year")
             .first()
         )
-    name = f"《{serial.title}》{issue or ''}"
+    name = f"{_('《')}{serial.title}{_('》')}{issue or ''}"
     if serial.lending != Serial.Lending.LENDABLE:
         return _("%(name)s 仅限馆内阅览") % {"name": name}
     codes = []
     if issue is not None:
         codes = [c.barcode for c in Copy.objects.filter(serial_issue__issue=issue, withdrawn_on__isnull=True)]
     if codes:
-        return _("%(name)s 请扫描贴在刊物上的现刊条码（%(codes)s）。") % {"name": name, "codes": "、".join(codes)}
+        return _("%(name)s 请扫描贴在刊物上的现刊条码（%(codes)s）。") % {"name": name, "codes": _("、").join(codes)}
     return _("%(name)s 请扫描贴在刊物上的现刊条码。") % {"name": name}
 
 
@@ -367,7 +367,9 @@ def _issue_copies_locked(issues: list[Issue], serial: Serial) -> list[Copy]:
             _("《%(title)s》%(issues)s 不在架，不能装订：请先归还或处理。")
             % {
                 "title": serial.title,
-                "issues": "、".join(f"{c.volume_label}（{c.barcode}，{c.get_status_display()}）" for c in away),
+                "issues": _("、").join(
+                    f"{c.volume_label}{_('（')}{c.barcode}{_('，')}{c.get_status_display()}{_('）')}" for c in away
+                ),
             }
         )
     return copies

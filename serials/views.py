@@ -199,7 +199,7 @@ def _checked_in_message(issue: Issue) -> str:
     message = _("《%(title)s》%(issue)s 已登到。") % {"title": issue.subscription.serial.title, "issue": issue}
     codes = [c.barcode for c in getattr(issue, "new_copies", [])]
     if codes:
-        message += " " + _("现刊条码 %(codes)s：贴在封面上，可在流通台借出。") % {"codes": "、".join(codes)}
+        message += " " + _("现刊条码 %(codes)s：贴在封面上，可在流通台借出。") % {"codes": _("、").join(codes)}
     return message
 
 

@@ -6,7 +6,7 @@ from library import xlsx
 
 
 def scope_text(stocktake) -> str:
-    parts = ["、".join(loc.name for loc in stocktake.locations.all()) or _("全部地点")]
+    parts = [_("、").join(loc.name for loc in stocktake.locations.all()) or _("全部地点")]
     if stocktake.class_prefixes:
         parts.append(f"{_('分类号')} {stocktake.class_prefixes}")
     if stocktake.call_from or stocktake.call_to:

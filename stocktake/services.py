@@ -106,7 +106,7 @@ def stocktake_open(
     busy = selectors.open_overlap(scope, params)
     if busy:
         raise ScopeOverlap(
-            _("所选范围内有图书正在盘点“%(names)s”中，请先结束它或缩小范围。") % {"names": "、".join(busy)}
+            _("所选范围内有图书正在盘点“%(names)s”中，请先结束它或缩小范围。") % {"names": _("、").join(busy)}
         )
     try:
         with transaction.atomic():

@@ -80,7 +80,7 @@ def copies_add(
 
 def _barcode_clash_message(codes) -> str:
     return _("登记号 %(codes)s 已是借书证号：流通台扫描时会把它当作借书证，这本书就借不出去了。请换一个登记号。") % {
-        "codes": "、".join(sorted(codes))
+        "codes": _("、").join(sorted(codes))
     }
 
 
@@ -143,7 +143,7 @@ def repairs_finish(
         not_in_repair = [c.barcode for c in copies if c.status != CopyStatus.REPAIR]
         if len(copies) != len(ids) or not_in_repair:
             raise CopyNotWithdrawable(
-                _("%(codes)s 已不在修补中，请刷新页面。") % {"codes": "、".join(not_in_repair) or "?"}
+                _("%(codes)s 已不在修补中，请刷新页面。") % {"codes": _("、").join(not_in_repair) or "?"}
             )
         if outcome == "shelf":
             for copy in copies:

@@ -107,7 +107,7 @@ class TargetError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.target}：{self.message}"
+        return _("%(label)s：%(text)s") % {"label": self.target, "text": self.message}
 
 
 @dataclass

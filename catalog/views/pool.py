@@ -81,7 +81,7 @@ def pool_upload(request):
                 messages.warning(
                     request,
                     _("%(n)s 条记录无法读取，没有放入：%(list)s")
-                    % {"n": len(skipped), "list": "；".join(message for _n, message in skipped[:SKIPPED_SHOWN])},
+                    % {"n": len(skipped), "list": _("；").join(message for _n, message in skipped[:SKIPPED_SHOWN])},
                 )
             return redirect("catalog:pool_file", pk=source.pk)
     return render(request, "catalog/pool_upload.html", {"form": form})

@@ -69,7 +69,7 @@ def z3950_target_test(request, pk: int):
             _("测试连接“%(name)s”失败：%(error)s") % {"name": target.name, "error": result.errors[0].message},
         )
     else:
-        titles = "；".join(c.fields.get("title", "") for c in result.candidates[:3])
+        titles = _("；").join(c.fields.get("title", "") for c in result.candidates[:3])
         text = _("测试连接“%(name)s”成功：检索“%(q)s”命中 %(n)s 条。") % {
             "name": target.name,
             "q": q,

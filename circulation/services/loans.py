@@ -27,6 +27,7 @@ from circulation.models import (
     Renewal,
     SchoolClass,
 )
+from circulation.naming import labelled
 from circulation.services.common import (
     Action,
     _lock_copy,
@@ -195,7 +196,9 @@ def _checkout(
                 error_class = exc.LoanLimitReached if limit_reached else exc.ReaderBlocked
                 if not reader.has_valid_card and (card_required or reader.has_lost_card):
                     error_class = exc.CardProblem
-                raise error_class(_("%(name)s 不能借书：%(why)s。") % {"name": reader.name, "why": "；".join(blocks)})
+                raise error_class(
+                    _("%(name)s 不能借书：%(why)s。") % {"name": reader.name, "why": _("；").join(blocks)}
+                )
             copy = _lock_copy(copy_barcode, reader_id=reader_id)
             hold = None
             if copy.status == CopyStatus.ON_HOLD:
@@ -245,7 +248,7 @@ def _checkout(
                     hold = None
             if hold is not None:
                 Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=now)
-            confirmed = _("已确认：%(what)s") % {"what": "；".join(warnings)} if warnings else ""
+            confirmed = _("已确认：%(what)s") % {"what": _("；").join(warnings)} if warnings else ""
             _log(
                 Action.CHECKOUT, at=now, by=_user(by), desk=desk, reader=reader, copy=copy, loan=loan, detail=confirmed
             )
@@ -430,14 +433,14 @@ def class_collective_checkout(
                         )
                     )
             except exc.CirculationError as error:
-                errors.append(f"{code}：{error.message}")
+                errors.append(labelled(code, error.message))
         if not errors:
             return loans
         transaction.set_rollback(True)
     # Nothing was lent; the refusal is logged (after the rollback) like a refusal at the desk, for
     # the class's collective reader when it already existed.
     refusal = exc.CirculationError(
-        _("%(cls)s 集体借阅未办理，以下图书有问题：") % {"cls": school_class.name_on(today)} + "；".join(errors)
+        _("%(cls)s 集体借阅未办理，以下图书有问题：") % {"cls": school_class.name_on(today)} + _("；").join(errors)
     )
     existing = Reader.objects.filter(kind=ReaderKind.COLLECTIVE, school_class=school_class).first()
     _log(Action.REFUSED, at=now, by=_user(by), desk=desk, reader=existing, detail=refusal.message)

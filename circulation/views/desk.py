@@ -140,7 +140,7 @@ def _select(request, reader_id: int, *, card=None):
     message = _("读者：%(name)s") % {"name": panel.reader.name}
     tone = "ok"
     if panel.blocks:
-        message += " · " + _("注意：%(why)s") % {"why": "；".join(panel.blocks)}
+        message += " · " + _("注意：%(why)s") % {"why": _("；").join(panel.blocks)}
         tone = "warn"
     return _respond(request, panel=panel, tone=tone, message=message, set_reader=reader_id)
 

@@ -35,6 +35,9 @@ _PUNCTUATION = {
     "）": N_("）"),
     "、": N_("、"),
     "。": N_("。"),
+    "《": N_("《"),
+    "》": N_("》"),
+    "\u3000": N_("\u3000"),  # the full-width space between a class and a name
 }
 
 

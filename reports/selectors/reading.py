@@ -67,7 +67,7 @@ def published_honours(period: Period, *, with_names: bool) -> list[dict]:
     return [
         {
             "title": r.title,
-            "term": r.term.name,
+            "term": r.term.label,
             "published_on": r.published_on,
             "counts": [(kind.value, kind.label, counts.get(r.pk, {}).get(kind.value, 0)) for kind in HONOUR_KINDS],
             "total": sum(counts.get(r.pk, {}).values()),
