@@ -38,6 +38,28 @@ def create_record(request, form: RecordForm, copies_form: NewCopiesForm, isbn_sh
     return record
 
 
+def add_copies(request, record: Record, copies_form: NewCopiesForm) -> list[Copy]:
+    """Added copies of `record` from the valid copies form (the record page and 扫描编目's 本馆已有此书);
+    the price is the record's unless one is typed. Raises CatalogError."""
+    data = copies_form.cleaned_data
+    return services.copies_add(
+        record=record,
+        count=data["copies"],
+        location=data["location"],
+        price=data["copy_price"] if data["copy_price"] is not None else record.price,
+        source=data["source"],
+        batch=data["batch"],
+        by=request.user,
+    )
+
+
+def copies_form_error(copies_form: NewCopiesForm) -> str:
+    """The message for an invalid copies form: what is missing, in one line."""
+    return _("复本信息不完整：%(errors)s") % {
+        "errors": "; ".join(e for errs in copies_form.errors.values() for e in errs)
+    }
+
+
 @login_required
 @catalogue_required
 def manage(request):
@@ -220,21 +242,10 @@ def copies_add(request, pk: int):
     rec = get_object_or_404(Record, pk=pk)
     form = NewCopiesForm(request.POST, prefix="c")
     if not form.is_valid():
-        messages.error(
-            request,
-            _("复本信息不完整：%(errors)s") % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
-        )
+        messages.error(request, copies_form_error(form))
         return redirect("catalog:record_staff", pk=rec.pk)
     try:
-        new = services.copies_add(
-            record=rec,
-            count=form.cleaned_data["copies"],
-            location=form.cleaned_data["location"],
-            price=form.cleaned_data["copy_price"] if form.cleaned_data["copy_price"] is not None else rec.price,
-            source=form.cleaned_data["source"],
-            batch=form.cleaned_data["batch"],
-            by=request.user,
-        )
+        new = add_copies(request, rec, form)
     except CatalogError as exc:
         messages.error(request, str(exc))
     else:

@@ -22,7 +22,7 @@ from catalog.forms import IsbnSharedForm, NewCopiesForm, RecordForm
 from catalog.models import LANGUAGES, Copy, Record
 from catalog.sources import lookup as source_lookup
 from catalog.views.labels import MAX_LABELS
-from catalog.views.records import catalogue_required, create_record
+from catalog.views.records import add_copies, catalogue_required, copies_form_error, create_record
 from library import uploadhandlers
 from library.params import id_param, text_param
 
@@ -202,23 +202,10 @@ def scan_copies(request):
     if record is None:
         messages.error(request, _("请选择要添加复本的书目。"))
     elif not copies_form.is_valid():
-        messages.error(
-            request,
-            _("复本信息不完整：%(errors)s")
-            % {"errors": "; ".join(e for errs in copies_form.errors.values() for e in errs)},
-        )
+        messages.error(request, copies_form_error(copies_form))
     else:
-        data = copies_form.cleaned_data
         try:
-            new = services.copies_add(
-                record=record,
-                count=data["copies"],
-                location=data["location"],
-                price=data["copy_price"] if data["copy_price"] is not None else record.price,
-                source=data["source"],
-                batch=data["batch"],
-                by=request.user,
-            )
+            new = add_copies(request, record, copies_form)
         except CatalogError as exc:
             messages.error(request, str(exc))
         else:
