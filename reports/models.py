@@ -98,8 +98,8 @@ class ReportSettings(models.Model):
 
 class SummaryCache(models.Model):
     """The computed figures of a finished period (a finished term never changes), keyed by period,
-    compared period and language. `fingerprint` sums up the rows the figures come from; when a past
-    loan, reader, card, copy, hold or setting is edited it changes and the figures are computed again.
+    compared period and language. `fingerprint` is the data's change mark when they were computed
+    (reports.changes); after any later write it differs and the figures are computed again.
 
     `figures` is plain JSON (reports.selectors.codec). `data` held a pickle before migration 0004 and is
     no longer read or written; it stays (empty) so code from before 0004 still runs on a migrated

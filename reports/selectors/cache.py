@@ -3,7 +3,7 @@
 A finished period's figures never change unless somebody edits the past: a loan of that time, a
 reader who left, a card, a copy written off or moved, a hold, a setting. The fingerprint is the
 data's change mark (reports.changes: it moves with every committed write to any table the reports
-read) and the report settings; when it differs from the stored one the figures are computed again.
+read, the report settings included); when it differs from the stored one the figures are computed again.
 It is read before the figures are computed, so a change committed meanwhile is never hidden. A
 running period is kept too, for today only (its figures are "up to today"): the next loan, return
 or hold changes the mark, so it is recomputed then, and reused while the desk is quiet. (So is a
@@ -16,18 +16,16 @@ from datetime import date
 from django.utils.translation import get_language
 
 from reports import changes
-from reports.models import ReportSettings, SummaryCache
+from reports.models import SummaryCache
 from reports.periods import Period
 from reports.selectors.codec import decode, encode
 from reports.selectors.summary import Summary, semester_summary
 
 
 def _fingerprint() -> str:
-    """What kept figures depend on: the data's change mark (reports.changes), and
-    the report settings (also kept in the database, but cheap to name here)."""
-    settings = ReportSettings.current()
-    standards = (settings.duplicate_cap, settings.structure_tolerance, settings.never_borrowed_years)
-    return hashlib.sha256(f"{changes.mark()}|{standards}".encode()).hexdigest()
+    """What kept figures depend on: the data's change mark (reports.changes; the report settings are
+    rows of a watched table too)."""
+    return str(changes.mark())
 
 
 # Part of every key: raise it when the Summary's shape changes, so older kept figures are not read back.
